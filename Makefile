@@ -1,0 +1,50 @@
+# pql — the two commands a user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export PQL_DUCKDB_PATH ?= $(CURDIR)/pql.duckdb
+DEMO_ARGS ?= --accounts 2000 --days 180 --seed 42
+BENCH_ARGS ?=
+
+.PHONY: help venv demo test lint pytest bench docs clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv with the pinned dependencies
+
+demo: $(STAMP)  ## generate the demo warehouse, dbt build it, print a summary
+	$(BIN)/python -m pql_demo --db $(PQL_DUCKDB_PATH) $(DEMO_ARGS)
+	$(BIN)/dbt build --full-refresh
+	$(BIN)/python -m pql_tools.summary --db $(PQL_DUCKDB_PATH)
+
+lint: $(STAMP)  ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	PQL_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models macros analyses data-tests
+
+pytest: $(STAMP)  ## the test suite (builds the project into temporary DuckDB files)
+	$(BIN)/python -m pytest
+
+test: lint pytest  ## lint and the whole test suite (what .ci/run calls)
+
+bench: $(STAMP)  ## benchmark full and incremental builds at ~1M and ~10M events
+	$(BIN)/python -m pql_tools.bench $(BENCH_ARGS)
+
+docs: $(STAMP)  ## dbt docs generate
+	$(BIN)/dbt docs generate
+
+clean:  ## remove build output and the demo warehouse
+	rm -rf target logs pql.duckdb pql.duckdb.wal

@@ -1,0 +1,59 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account_id', 'activity_date'],
+        on_schema_change='fail',
+    )
+}}
+{#- Incremental: every (account, day) that received an event since the watermark is recomputed
+    whole from the clean stream, so distinct user counts stay exact. -#}
+with
+
+events as (
+    select * from {{ ref('int_events_deduplicated') }}
+    where account_id is not null
+),
+
+{% if is_incremental() %}
+    touched_days as (
+        select distinct
+            account_id,
+            occurred_date
+        from events
+        where resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
+    ),
+
+    batch as (
+        select events.*
+        from events
+        inner join touched_days
+            on
+                events.account_id = touched_days.account_id
+                and events.occurred_date = touched_days.occurred_date
+    ),
+{% else %}
+    batch as (
+        select * from events
+    ),
+{% endif %}
+
+final as (
+    select
+        account_id,
+        occurred_date as activity_date,
+        event_name,
+        count(*) as event_count,
+        count(distinct user_id) as active_user_count,
+        count(distinct coalesce(user_id, anonymous_id)) as active_visitor_count,
+        min(occurred_at) as first_event_at,
+        max(occurred_at) as last_event_at,
+        max(resolved_received_at) as last_resolved_received_at
+    from batch
+    group by
+        account_id,
+        occurred_date,
+        event_name
+)
+
+select * from final

@@ -17,6 +17,9 @@
                              loaded (received_at), then earliest event time, then payload.
     An incremental run re-derives every row of each message id touched since the watermark, so a
     late duplicate is judged against everything already loaded. -#}
+{%- set tolerance_hours = var('pql_future_tolerance_hours') | int -%}
+{%- set latest_plausible_time = dbt.dateadd('hour', tolerance_hours, 'received_at') -%}
+
 with
 
 tracks as (
@@ -114,8 +117,7 @@ flagged as (
             when is_message_id_missing then 'missing_message_id'
             when is_missing_identity then 'missing_identity'
             when is_timestamp_unparseable then 'unparseable_timestamp'
-            when occurred_at > {{ dbt.dateadd('hour', var('pql_future_tolerance_hours') | int, 'received_at') }}
-                then 'future_timestamp'
+            when occurred_at > {{ latest_plausible_time }} then 'future_timestamp'
             when event_name is null then 'missing_event_name'
         end as quality_issue
     from batch

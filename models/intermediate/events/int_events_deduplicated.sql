@@ -40,15 +40,14 @@ clean_rows as (
         occurred_at,
         received_at
     from classified
-    where
-        rejection_reason is null
-        {% if is_incremental() %}
-            and message_id in (
-                select touched.message_id
-                from classified as touched
-                where touched.received_at > {{ incremental_since('resolved_received_at') }}
-            )
-        {% endif %}
+    where rejection_reason is null
+    {% if is_incremental() %}
+        and message_id in (
+            select touched.message_id
+            from classified as touched
+            where touched.received_at > {{ incremental_since('resolved_received_at') }}
+        )
+    {% endif %}
 ),
 
 {% if is_incremental() %}

@@ -1,5 +1,9 @@
 {#- What each product account (workspace) is: every account id seen in a group call, an event's
     context or a subscription, with its latest non-null traits from group calls. -#}
+{%- set account_traits = [
+    'account_name', 'account_domain', 'plan', 'employee_count', 'industry', 'country', 'crm_account_id',
+] -%}
+
 with
 
 observed as (
@@ -44,24 +48,26 @@ group_traits as (
     where account_id is not null and traits_json is not null and not is_traits_malformed
 ),
 
+ranked_traits as (
+    select
+        {% for trait in account_traits %}
+            {{ trait }},
+            row_number() over (
+                partition by account_id order by ({{ trait }} is null), recency_rank
+            ) as {{ trait }}_rank,
+        {% endfor %}
+        account_id
+    from group_traits
+),
+
 latest_traits as (
     {#- Latest non-null value of each trait: a group call that omits a trait does not erase it. -#}
     select
-        account_id,
-        {%- for trait in ['account_name', 'account_domain', 'plan', 'employee_count', 'industry', 'country', 'crm_account_id'] %}
-            max(case when {{ trait }}_rank = 1 then {{ trait }} end) as {{ trait }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from (
-        select
-            account_id,
-            {%- for trait in ['account_name', 'account_domain', 'plan', 'employee_count', 'industry', 'country', 'crm_account_id'] %}
-                {{ trait }},
-                row_number() over (
-                    partition by account_id order by ({{ trait }} is null), recency_rank
-                ) as {{ trait }}_rank{{ ',' if not loop.last }}
-            {%- endfor %}
-        from group_traits
-    ) as ranked
+        {% for trait in account_traits %}
+            max(case when {{ trait }}_rank = 1 then {{ trait }} end) as {{ trait }},
+        {% endfor %}
+        account_id
+    from ranked_traits
     group by account_id
 ),
 

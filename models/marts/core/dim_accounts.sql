@@ -41,7 +41,7 @@ current_subscription as (
             (is_paid_plan and subscription_status in ('active', 'past_due')) desc,
             started_at desc,
             updated_at desc,
-            subscription_id
+            subscription_id asc
     ) = 1
 ),
 

@@ -1,0 +1,247 @@
+"""Benchmark: full `dbt build` and a one-day incremental run at ~1M and ~10M events, beside the
+hand-written DuckDB floor (bench/floor.sql). Writes bench/results.md and bench/results.json.
+
+    python -m pql_tools.bench                  # the default sizes (1m, 10m)
+    python -m pql_tools.bench --sizes 1m       # one size
+    python -m pql_tools.bench --sizes 30m      # larger on request
+
+Each measured step runs in its own process; wall time and that process's peak resident memory
+(os.wait4) are recorded. The warehouse is built from the raw data less its last day of loads,
+then the last day is appended and `dbt build` runs incrementally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = REPO_ROOT / "bench"
+WORK_DIR = REPO_ROOT / "target" / "bench"
+BIN = Path(sys.executable).parent
+
+# Generator arguments per size; the names say the approximate number of track + page rows.
+SIZES = {
+    "1m": {"accounts": 2000, "days": 180},
+    "10m": {"accounts": 20000, "days": 180},
+    "30m": {"accounts": 60000, "days": 180},
+}
+SEED = 42
+EVENT_TABLES = ("tracks", "pages", "identifies", "groups")
+# The models the floor computes, and what they need upstream.
+STREAM_SELECTOR = "+int_user_activity_daily +int_account_activity_daily"
+
+
+def measure(command: list[str], env: dict[str, str]) -> dict:
+    """Run a command; return wall seconds and the child's peak RSS in MiB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = process.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output[-4000:]}")
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+
+
+def dbt(args: list[str], db: Path, env: dict[str, str]) -> dict:
+    target = WORK_DIR / "dbt_target"
+    return measure(
+        [str(BIN / "dbt"), *args, "--target-path", str(target), "--log-path", str(target)],
+        {**env, "PQL_DUCKDB_PATH": str(db)},
+    )
+
+
+def copy_events(source: Path, target: Path, where: str, create: bool) -> None:
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach '{source}' as src (read_only)")
+        con.execute("create schema if not exists raw")
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'src' and table_schema = 'raw'"
+        ).fetchall():
+            is_event = table in EVENT_TABLES
+            if create:
+                condition = where if is_event else "true"
+                con.execute(
+                    f"create table raw.{table} as select * from src.raw.{table} where {condition}"
+                )
+            elif is_event:
+                con.execute(
+                    f"insert into raw.{table} select * from src.raw.{table} where not ({where})"
+                )
+
+
+def bench_size(name: str, env: dict[str, str]) -> dict:
+    size_dir = WORK_DIR / name
+    shutil.rmtree(size_dir, ignore_errors=True)
+    size_dir.mkdir(parents=True)
+    raw = size_dir / "raw.duckdb"
+    args = SIZES[name]
+    generate = measure(
+        [
+            sys.executable,
+            "-m",
+            "pql_demo",
+            "--db",
+            str(raw),
+            "--seed",
+            str(SEED),
+            "--accounts",
+            str(args["accounts"]),
+            "--days",
+            str(args["days"]),
+        ],
+        env,
+    )
+    with duckdb.connect(str(raw), read_only=True) as con:
+        event_rows = con.execute(
+            "select (select count(*) from raw.tracks) + (select count(*) from raw.pages)"
+        ).fetchone()[0]
+        last_load = con.execute("select max(received_at) from raw.tracks").fetchone()[0]
+    cut = last_load - timedelta(days=1)
+    before_cut = f"received_at <= timestamp '{cut}'"
+    with duckdb.connect(str(raw), read_only=True) as con:
+        last_day_rows = con.execute(
+            f"select (select count(*) from raw.tracks where not ({before_cut})) "
+            f"+ (select count(*) from raw.pages where not ({before_cut}))"
+        ).fetchone()[0]
+
+    db = size_dir / "pql.duckdb"
+    copy_events(raw, db, before_cut, create=True)
+    full_build = dbt(["build", "--full-refresh"], db, env)
+    copy_events(raw, db, before_cut, create=False)
+    incremental_build = dbt(["build"], db, env)
+
+    # Like for like: only the stream and daily-activity models (and what they need), no tests,
+    # against the floor script that computes the same tables.
+    stream_db = size_dir / "stream.duckdb"
+    copy_events(raw, stream_db, "true", create=True)
+    stream_run = dbt(["run", "--full-refresh", "--select", STREAM_SELECTOR], stream_db, env)
+    floor_db = size_dir / "floor.duckdb"
+    copy_events(raw, floor_db, "true", create=True)
+    floor_sql = (BENCH_DIR / "floor.sql").read_text()
+    floor = measure(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+            "con.execute(\"set TimeZone = 'UTC'\"); con.execute(sys.argv[2])",
+            str(floor_db),
+            floor_sql,
+        ],
+        env,
+    )
+    with duckdb.connect(str(stream_db), read_only=True) as con:
+        con.execute(f"attach '{floor_db}' as floor_db (read_only)")
+        stream_matches_floor = con.execute(
+            "select (select count(*) from main_intermediate.int_events_deduplicated) "
+            "= (select count(*) from floor_db.floor.events) and "
+            "(select sum(event_count) from main_intermediate.int_user_activity_daily) "
+            "= (select sum(event_count) from floor_db.floor.user_daily)"
+        ).fetchone()[0]
+    shutil.rmtree(size_dir, ignore_errors=True)
+    return {
+        "size": name,
+        "generator_args": {**args, "seed": SEED},
+        "event_rows": event_rows,
+        "last_day_event_rows": last_day_rows,
+        "generate": generate,
+        "full_build": full_build,
+        "incremental_build_one_day": incremental_build,
+        "stream_models_full_run": stream_run,
+        "floor_script": floor,
+        "stream_matches_floor": bool(stream_matches_floor),
+        "incremental_to_full_ratio": round(incremental_build["seconds"] / full_build["seconds"], 3),
+        "stream_run_to_floor_ratio": round(stream_run["seconds"] / floor["seconds"], 2),
+        "full_build_to_floor_ratio": round(full_build["seconds"] / floor["seconds"], 2),
+    }
+
+
+def render(results: dict) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {results['cores']} cores, {results['memory_gib']} GiB, "
+        f"{results['platform']}; duckdb {results['duckdb']}. Rerun with `make bench`.",
+        "",
+        "| size | event rows | generate s | full `dbt build` s (peak MiB) "
+        "| one-day incremental `dbt build` s (peak MiB) | incremental / full "
+        "| stream models `dbt run` s | hand-written floor s (peak MiB) | stream / floor "
+        "| full build / floor |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results["runs"]:
+        lines.append(
+            f"| {r['size']} | {r['event_rows']:,} | {r['generate']['seconds']} "
+            f"| {r['full_build']['seconds']} ({r['full_build']['peak_rss_mib']}) "
+            f"| {r['incremental_build_one_day']['seconds']} "
+            f"({r['incremental_build_one_day']['peak_rss_mib']}) "
+            f"| {r['incremental_to_full_ratio']} "
+            f"| {r['stream_models_full_run']['seconds']} "
+            f"| {r['floor_script']['seconds']} ({r['floor_script']['peak_rss_mib']}) "
+            f"| {r['stream_run_to_floor_ratio']} | {r['full_build_to_floor_ratio']} |"
+        )
+    lines += [
+        "",
+        "- full `dbt build`: every model, seed, data test and unit test, from scratch, on the raw "
+        "data less its last day of loads.",
+        "- one-day incremental: the last day of loads appended, then `dbt build` (incremental "
+        "models pick up the new day plus the lookback; tests rerun).",
+        "- stream models: `dbt run --full-refresh --select " + STREAM_SELECTOR + "` (staging, "
+        "identity, the classified rows, the clean stream, both daily activity tables), no tests;"
+        " the floor (`bench/floor.sql`) computes the same tables in one DuckDB script "
+        "(row counts checked equal: "
+        + ", ".join(
+            f"{r['size']} {'yes' if r['stream_matches_floor'] else 'NO'}" for r in results["runs"]
+        )
+        + ").",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="pql benchmark")
+    parser.add_argument("--sizes", nargs="+", default=["1m", "10m"], choices=sorted(SIZES))
+    args = parser.parse_args(argv)
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PQL_DUCKDB_TEMP": str(WORK_DIR / "duckdb_tmp"),
+    }
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for size in args.sizes:
+        print(f"benchmarking {size} ...", flush=True)
+        runs.append(bench_size(size, env))
+        print(json.dumps(runs[-1], indent=2), flush=True)
+    results = {
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "platform": platform.platform(),
+        "duckdb": duckdb.__version__,
+        "runs": runs,
+    }
+    BENCH_DIR.mkdir(exist_ok=True)
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (BENCH_DIR / "results.md").write_text(render(results))
+    print(render(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

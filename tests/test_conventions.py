@@ -1,0 +1,166 @@
+"""Project conventions (STYLE.md), checked over target/manifest.json and the built warehouse.
+dbt-project-evaluator cannot be installed here, so these checks are ours. Exceptions live in
+tests/convention_exceptions.yml with their reasons."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import REPO_ROOT, query
+
+EXCEPTIONS = yaml.safe_load((Path(__file__).parent / "convention_exceptions.yml").read_text())
+
+LAYER_NAME_PATTERNS = {
+    "staging": re.compile(r"^stg_[a-z0-9]+__[a-z0-9_]+$"),
+    "intermediate": re.compile(r"^int_[a-z0-9_]+$"),
+    "marts": re.compile(r"^(dim|fct|rpt|sync)_[a-z0-9_]+$"),
+}
+
+
+@pytest.fixture(scope="module")
+def manifest(built) -> dict:
+    return json.loads(built.manifest_path.read_text())
+
+
+@pytest.fixture(scope="module")
+def models(manifest) -> list[dict]:
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["package_name"] == "pql"
+    ]
+
+
+def layer_of(model: dict) -> str:
+    return Path(model["original_file_path"]).parts[1]
+
+
+def tests_on(manifest: dict, model: dict) -> list[dict]:
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and model["unique_id"] in node["depends_on"]["nodes"]
+    ]
+
+
+def test_models_exist_in_every_layer(models):
+    assert {layer_of(m) for m in models} == set(LAYER_NAME_PATTERNS)
+
+
+def test_model_names_follow_their_layer(models):
+    wrong = [
+        m["original_file_path"]
+        for m in models
+        if not LAYER_NAME_PATTERNS[layer_of(m)].match(m["name"])
+    ]
+    assert wrong == []
+
+
+def test_source_is_used_only_in_staging(models):
+    wrong = [m["name"] for m in models if m["sources"] and layer_of(m) != "staging"]
+    assert wrong == []
+    staging_without_source = [
+        m["name"] for m in models if layer_of(m) == "staging" and not m["sources"]
+    ]
+    assert staging_without_source == []
+
+
+def test_staging_reads_only_sources(models):
+    wrong = [m["name"] for m in models if layer_of(m) == "staging" and m["refs"]]
+    assert wrong == []
+
+
+def test_every_model_is_described_with_its_grain(models):
+    missing = [m["name"] for m in models if not m["description"].strip().startswith("One row per")]
+    assert missing == []
+
+
+def test_every_built_column_is_described(built, models):
+    undocumented = []
+    for model in models:
+        actual = {
+            row[0]
+            for row in query(
+                built.db,
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [model["schema"], model["alias"]],
+            )
+        }
+        assert actual, f"{model['name']} was not built"
+        documented = {
+            name for name, column in model["columns"].items() if column["description"].strip()
+        }
+        undocumented += [f"{model['name']}.{c}" for c in sorted(actual - documented)]
+        stale = set(model["columns"]) - actual
+        undocumented += [f"{model['name']}.{c} (documented, not built)" for c in sorted(stale)]
+    assert undocumented == []
+
+
+def test_every_source_table_and_column_is_described(manifest):
+    sources = [s for s in manifest["sources"].values() if s["package_name"] == "pql"]
+    assert sources
+    missing = [s["name"] for s in sources if not s["description"].strip()]
+    missing += [
+        f"{s['name']}.{c}"
+        for s in sources
+        for c, column in s["columns"].items()
+        if not column["description"].strip()
+    ]
+    assert missing == []
+
+
+def _has_primary_key_test(manifest: dict, model: dict) -> bool:
+    tests = tests_on(manifest, model)
+    by_column: dict[str, set[str]] = {}
+    for test in tests:
+        name = test.get("test_metadata", {}).get("name")
+        if name == "unique_combination":
+            return True
+        column = test.get("column_name")
+        if column:
+            by_column.setdefault(column, set()).add(name)
+    for column, names in by_column.items():
+        constraints = {c["type"] for c in model["columns"].get(column, {}).get("constraints", [])}
+        has_not_null = "not_null" in names or "not_null" in constraints
+        if "unique" in names and has_not_null:
+            return True
+    return False
+
+
+def test_every_model_has_a_primary_key_test(manifest, models):
+    exempt = EXCEPTIONS["primary_key"]
+    missing = [
+        m["name"]
+        for m in models
+        if m["name"] not in exempt and not _has_primary_key_test(manifest, m)
+    ]
+    assert missing == []
+    stale_exceptions = [name for name in exempt if name not in {m["name"] for m in models}]
+    assert stale_exceptions == []
+
+
+def test_marts_enforce_contracts(models):
+    wrong = [
+        m["name"]
+        for m in models
+        if layer_of(m) == "marts" and not m["config"]["contract"]["enforced"]
+    ]
+    assert wrong == []
+
+
+def test_every_macro_is_documented(manifest):
+    macros_yml = yaml.safe_load((REPO_ROOT / "macros" / "_macros.yml").read_text())
+    documented = {m["name"] for m in macros_yml["macros"] if m.get("description", "").strip()}
+    ours = {
+        m["name"]
+        for m in manifest["macros"].values()
+        if m["package_name"] == "pql" and not m["name"].startswith("test_")
+    }
+    dispatch_variants = {n for n in ours if "__" in n}
+    assert ours - dispatch_variants - documented == set()

@@ -1,0 +1,195 @@
+"""Incremental equals full refresh (DESIGN.md principle 3), with late events, a late identify and
+a late duplicate arriving after the first build."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from tests.support import copy_raw, run_dbt, scalar
+
+INCREMENTAL_MODELS = (
+    "main_intermediate.int_event_rows_classified",
+    "main_intermediate.int_events_deduplicated",
+    "main_intermediate.int_user_activity_daily",
+    "main_intermediate.int_account_activity_daily",
+)
+DOWNSTREAM = (
+    "main_intermediate.int_events_rejected",
+    "main_intermediate.int_anonymous_ids_stitched",
+    "main_marts.dim_users",
+    "main_marts.dim_accounts",
+)
+
+
+def _rows_differing(inc_db, full_db, relation: str) -> tuple[int, int]:
+    with duckdb.connect(str(inc_db)) as con:
+        con.execute(f"attach '{full_db}' as full_build (read_only)")
+        only_inc = con.execute(
+            f"select count(*) from (select * from {relation} "
+            f"except all select * from full_build.{relation})"
+        ).fetchone()[0]
+        only_full = con.execute(
+            f"select count(*) from (select * from full_build.{relation} "
+            f"except all select * from {relation})"
+        ).fetchone()[0]
+    return only_inc, only_full
+
+
+def _inject_late_rows(db, late_received_at, lookback_days: int) -> dict:
+    """Add, received after the last cut: an identify that claims an anonymous id seen only
+    before the first build (a late identify), a duplicate of an early event with another
+    payload, and an event that happened long before the lookback window (a late event)."""
+    with duckdb.connect(str(db)) as con:
+        anonymous_id, first_seen = con.execute(
+            """
+            with anonymous_only as (
+                select anonymous_id, min(received_at) as first_received_at
+                from (
+                    select anonymous_id, user_id, received_at from raw.tracks
+                    union all
+                    select anonymous_id, user_id, received_at from raw.pages
+                    union all
+                    select anonymous_id, user_id, received_at from raw.identifies
+                    union all
+                    select anonymous_id, user_id, received_at from raw.groups
+                ) as seen
+                where anonymous_id is not null
+                group by anonymous_id
+                having count(user_id) = 0
+            )
+            select anonymous_id, first_received_at from anonymous_only
+            order by first_received_at, anonymous_id
+            limit 1
+            """
+        ).fetchone()
+        user_id = con.execute(
+            "select min(user_id) from raw.identifies where user_id is not null"
+        ).fetchone()[0]
+        con.execute(
+            """
+            insert into raw.identifies
+                (id, anonymous_id, user_id, timestamp, received_at, email, traits)
+            values ('late-identify-1', ?, ?, strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?,
+                    null, null)
+            """,
+            [anonymous_id, user_id, late_received_at, late_received_at],
+        )
+        duplicated_id = con.execute(
+            """
+            select id from raw.tracks
+            where user_id is not null and received_at = (select min(received_at) from raw.tracks)
+            order by id limit 1
+            """
+        ).fetchone()[0]
+        con.execute(
+            """
+            insert into raw.tracks
+            select id, anonymous_id, user_id, event, timestamp, ?, context_group_id,
+                   '{"late_copy": true}'
+            from raw.tracks where id = ? limit 1
+            """,
+            [late_received_at, duplicated_id],
+        )
+        old_event_at = late_received_at - timedelta(days=lookback_days * 5)
+        con.execute(
+            """
+            insert into raw.tracks
+            select 'late-event-1', anonymous_id, user_id, 'Project Created',
+                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+            from raw.tracks
+            where user_id is not null and context_group_id is not null
+            order by id limit 1
+            """,
+            [old_event_at, late_received_at],
+        )
+    return {
+        "anonymous_id": anonymous_id,
+        "user_id": user_id,
+        "first_seen": first_seen,
+        "duplicated_id": duplicated_id,
+    }
+
+
+@pytest.fixture(scope="module")
+def incremental_and_full(tmp_path_factory, small_raw):
+    lookback_days = 3
+    max_received = scalar(small_raw, "select max(received_at) from raw.tracks")
+    first_cut = max_received - timedelta(days=15)
+    second_cut = max_received - timedelta(days=6)
+
+    inc_dir = tmp_path_factory.mktemp("incremental")
+    inc_db = inc_dir / "pql.duckdb"
+    copy_raw(small_raw, inc_db, received_through=str(first_cut))
+    run_dbt(["build", "--full-refresh"], inc_db, inc_dir)
+    copy_raw(small_raw, inc_db, received_after=str(first_cut), received_through=str(second_cut))
+    run_dbt(["run"], inc_db, inc_dir)
+    copy_raw(small_raw, inc_db, received_after=str(second_cut))
+    injected = _inject_late_rows(inc_db, max_received + timedelta(minutes=1), lookback_days)
+    run_dbt(["build"], inc_db, inc_dir)
+
+    full_dir = tmp_path_factory.mktemp("full")
+    full_db = full_dir / "pql.duckdb"
+    copy_raw(inc_db, full_db)
+    run_dbt(["build", "--full-refresh"], full_db, full_dir)
+    return inc_db, full_db, injected, first_cut
+
+
+@pytest.mark.parametrize("relation", INCREMENTAL_MODELS + DOWNSTREAM)
+def test_incremental_run_equals_full_refresh(incremental_and_full, relation):
+    inc_db, full_db, _, _ = incremental_and_full
+    assert scalar(full_db, f"select count(*) from {relation}") > 0
+    assert _rows_differing(inc_db, full_db, relation) == (0, 0)
+
+
+def test_late_identify_stitches_events_loaded_before_it(incremental_and_full):
+    inc_db, _, injected, first_cut = incremental_and_full
+    assert injected["first_seen"] <= first_cut
+    stitched = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_events_deduplicated
+           where anonymous_id = ? and user_id = ? and user_id_source = 'stitched'
+             and received_at <= ?""",
+        [injected["anonymous_id"], injected["user_id"], first_cut],
+    )
+    assert stitched > 0
+    daily = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_user_activity_daily
+           where user_id = ? and activity_date <= ?::date""",
+        [injected["user_id"], first_cut],
+    )
+    assert daily > 0
+
+
+def test_late_duplicate_is_rejected_and_keeps_the_first_row(incremental_and_full):
+    inc_db, _, injected, _ = incremental_and_full
+    kept_properties = scalar(
+        inc_db,
+        "select properties_json from main_intermediate.int_events_deduplicated where event_id = ?",
+        [injected["duplicated_id"]],
+    )
+    rejected = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_events_rejected
+           where message_id = ? and rejection_reason = 'duplicate_message_id'
+             and properties_json = '{"late_copy": true}'""",
+        [injected["duplicated_id"]],
+    )
+    assert kept_properties != '{"late_copy": true}'
+    assert rejected == 1
+
+
+def test_late_event_outside_the_lookback_lands_on_its_own_day(incremental_and_full):
+    inc_db, _, _, _ = incremental_and_full
+    landed = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_events_deduplicated as events
+           inner join main_intermediate.int_user_activity_daily as daily
+             on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
+            and daily.event_name = 'project_created'
+           where events.event_id = 'late-event-1'""",
+    )
+    assert landed == 1

@@ -27,6 +27,8 @@ venv: $(STAMP)  ## create .venv with the pinned dependencies
 
 demo: $(STAMP)  ## generate the demo warehouse, dbt build it, print a summary
 	$(BIN)/python -m pql_demo --db $(PQL_DUCKDB_PATH) $(DEMO_ARGS)
+	$(BIN)/dbt seed
+	$(BIN)/dbt run --empty  # incremental models' unit tests read the columns of an existing table
 	$(BIN)/dbt build --full-refresh
 	$(BIN)/python -m pql_tools.summary --db $(PQL_DUCKDB_PATH)
 

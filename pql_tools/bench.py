@@ -88,7 +88,7 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
     size_dir = WORK_DIR / name
     shutil.rmtree(size_dir, ignore_errors=True)
     size_dir.mkdir(parents=True)
-    raw = size_dir / "raw.duckdb"
+    raw = size_dir / "source.duckdb"
     args = SIZES[name]
     generate = measure(
         [
@@ -121,6 +121,8 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
 
     db = size_dir / "pql.duckdb"
     copy_events(raw, db, before_cut, create=True)
+    dbt(["seed"], db, env)
+    dbt(["run", "--empty"], db, env)
     full_build = dbt(["build", "--full-refresh"], db, env)
     copy_events(raw, db, before_cut, create=False)
     incremental_build = dbt(["build"], db, env)

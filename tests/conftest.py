@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pql_demo import generate
-from tests.support import run_dbt
+from tests.support import build_from_scratch
 
 SMALL = {"accounts": 150, "days": 60, "seed": 7}
 
@@ -28,7 +28,7 @@ class Build:
 @pytest.fixture(scope="session")
 def small_raw(tmp_path_factory) -> Path:
     """A small generated raw warehouse (raw schema only); copy it before building into it."""
-    db = tmp_path_factory.mktemp("raw") / "raw.duckdb"
+    db = tmp_path_factory.mktemp("raw") / "source.duckdb"
     generate(db, **SMALL)
     return db
 
@@ -40,5 +40,5 @@ def built(tmp_path_factory, small_raw) -> Build:
     work_dir = tmp_path_factory.mktemp("build")
     db = work_dir / "pql.duckdb"
     db.write_bytes(small_raw.read_bytes())
-    output = run_dbt(["build", "--full-refresh"], db, work_dir)
+    output = build_from_scratch(db, work_dir)
     return Build(db=db, work_dir=work_dir, dbt_output=output)

@@ -55,6 +55,14 @@ def run_dbt(args: list[str], db_path: Path, work_dir: Path, check: bool = True) 
     return output
 
 
+def build_from_scratch(db_path: Path, work_dir: Path) -> str:
+    """What a first deployment runs: seeds, an empty run so the incremental models' unit tests
+    have a table to read their columns from, then `dbt build --full-refresh`."""
+    run_dbt(["seed"], db_path, work_dir)
+    run_dbt(["run", "--empty"], db_path, work_dir)
+    return run_dbt(["build", "--full-refresh"], db_path, work_dir)
+
+
 def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(db_path)) as con:
         return con.execute(sql, params or []).fetchall()

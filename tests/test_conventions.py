@@ -40,7 +40,7 @@ def layer_of(model: dict) -> str:
     return Path(model["original_file_path"]).parts[1]
 
 
-def tests_on(manifest: dict, model: dict) -> list[dict]:
+def _tests_on(manifest: dict, model: dict) -> list[dict]:
     return [
         node
         for node in manifest["nodes"].values()
@@ -116,7 +116,7 @@ def test_every_source_table_and_column_is_described(manifest):
 
 
 def _has_primary_key_test(manifest: dict, model: dict) -> bool:
-    tests = tests_on(manifest, model)
+    tests = _tests_on(manifest, model)
     by_column: dict[str, set[str]] = {}
     for test in tests:
         name = test.get("test_metadata", {}).get("name")

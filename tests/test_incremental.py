@@ -8,7 +8,7 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from tests.support import copy_raw, run_dbt, scalar
+from tests.support import build_from_scratch, copy_raw, run_dbt, scalar
 
 INCREMENTAL_MODELS = (
     "main_intermediate.int_event_rows_classified",
@@ -123,7 +123,7 @@ def incremental_and_full(tmp_path_factory, small_raw):
     inc_dir = tmp_path_factory.mktemp("incremental")
     inc_db = inc_dir / "pql.duckdb"
     copy_raw(small_raw, inc_db, received_through=str(first_cut))
-    run_dbt(["build", "--full-refresh"], inc_db, inc_dir)
+    build_from_scratch(inc_db, inc_dir)
     copy_raw(small_raw, inc_db, received_after=str(first_cut), received_through=str(second_cut))
     run_dbt(["run"], inc_db, inc_dir)
     copy_raw(small_raw, inc_db, received_after=str(second_cut))
@@ -133,7 +133,7 @@ def incremental_and_full(tmp_path_factory, small_raw):
     full_dir = tmp_path_factory.mktemp("full")
     full_db = full_dir / "pql.duckdb"
     copy_raw(inc_db, full_db)
-    run_dbt(["build", "--full-refresh"], full_db, full_dir)
+    build_from_scratch(full_db, full_dir)
     return inc_db, full_db, injected, first_cut
 
 

@@ -15,8 +15,9 @@
       missing_event_name     the event name is empty once normalised;
       duplicate_message_id   another usable row with the same message id was kept: the first
                              loaded (received_at), then earliest event time, then payload.
-    An incremental run re-derives every row of each message id touched since the watermark, so a
-    late duplicate is judged against everything already loaded. -#}
+    An incremental run classifies the rows loaded since the watermark (less the lookback) together
+    with the rows already stored for the same message ids, so a late duplicate is judged against
+    everything loaded before it, and only new raw rows are parsed. -#}
 {%- set tolerance_hours = var('pql_future_tolerance_hours') | int -%}
 {%- set latest_plausible_time = dbt.dateadd('hour', tolerance_hours, 'received_at') -%}
 
@@ -99,20 +100,21 @@ keyed as (
     from unioned
 ),
 
-batch as (
-    select * from keyed
-    {% if is_incremental() %}
-        where message_id in (
-            select touched.message_id
-            from keyed as touched
-            where touched.received_at > {{ incremental_since('received_at') }}
-        )
-    {% endif %}
-),
-
 flagged as (
     select
-        *,
+        message_id,
+        event_source,
+        anonymous_id,
+        user_id_as_sent,
+        account_id,
+        event_name,
+        event_name_as_sent,
+        page_path,
+        properties_json,
+        is_properties_malformed,
+        timestamp_as_sent,
+        occurred_at,
+        received_at,
         case
             when is_message_id_missing then 'missing_message_id'
             when is_missing_identity then 'missing_identity'
@@ -120,8 +122,49 @@ flagged as (
             when occurred_at > {{ latest_plausible_time }} then 'future_timestamp'
             when event_name is null then 'missing_event_name'
         end as quality_issue
-    from batch
+    from keyed
+    {% if is_incremental() %}
+        where received_at > {{ incremental_since('received_at') }}
+    {% endif %}
 ),
+
+{% if is_incremental() %}
+    earlier_rows as (
+        {#- Rows of the touched message ids loaded before the window, as already classified
+            (a duplicate has no quality issue of its own: it only lost the ranking). -#}
+        select
+            message_id,
+            event_source,
+            anonymous_id,
+            user_id_as_sent,
+            account_id,
+            event_name,
+            event_name_as_sent,
+            page_path,
+            properties_json,
+            is_properties_malformed,
+            timestamp_as_sent,
+            occurred_at,
+            received_at,
+            case
+                when rejection_reason != 'duplicate_message_id' then rejection_reason
+            end as quality_issue
+        from {{ this }}
+        where
+            received_at <= {{ incremental_since('received_at') }}
+            and message_id in (select flagged.message_id from flagged)
+    ),
+
+    candidates as (
+        select * from flagged
+        union all
+        select * from earlier_rows
+    ),
+{% else %}
+    candidates as (
+        select * from flagged
+    ),
+{% endif %}
 
 ranked as (
     select
@@ -137,7 +180,7 @@ ranked as (
                 properties_json,
                 page_path
         ) as occurrence_number
-    from flagged
+    from candidates
 ),
 
 final as (

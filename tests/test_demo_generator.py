@@ -120,26 +120,38 @@ def test_returned_counts_match_tables_and_default_size_is_in_range(warehouse, co
 def test_ids_and_keys(con):
     for table in ("identifies", "groups", "crm_accounts", "crm_contacts", "crm_opportunities"):
         assert scalar(con, f"select count(*) - count(distinct id) from raw.{table}") == 0, table
-    assert scalar(con, "select count(*) - count(distinct (id, updated_at)) from raw.subscriptions") == 0
+    assert (
+        scalar(con, "select count(*) - count(distinct (id, updated_at)) from raw.subscriptions")
+        == 0
+    )
     assert scalar(con, "select count(*) from raw.tracks where id is null") == 0
     # every identified event belongs to a known user and workspace
-    assert scalar(
-        con,
-        """select count(*) from raw.tracks
+    assert (
+        scalar(
+            con,
+            """select count(*) from raw.tracks
         where user_id is not null
           and user_id not in (select user_id from pql_demo_truth.users)""",
-    ) == 0
-    assert scalar(
-        con,
-        """select count(*) from raw.pages
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            con,
+            """select count(*) from raw.pages
         where context_group_id is not null
           and context_group_id not in (select group_id from pql_demo_truth.accounts)""",
-    ) == 0
-    assert scalar(
-        con,
-        """select count(*) from raw.crm_contacts
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            con,
+            """select count(*) from raw.crm_contacts
         where account_id is not null and account_id not in (select id from raw.crm_accounts)""",
-    ) == 0
+        )
+        == 0
+    )
 
 
 def test_received_at_is_inside_the_window_and_never_before_the_event(con):
@@ -249,7 +261,10 @@ def test_malformed_json(con):
     ).fetchone()
     assert_rate(bad / present, RATES["malformed_json"], 0.7, 1.3)
     for table in ("identifies", "groups"):
-        assert scalar(con, f"select count(*) filter (where not json_valid(traits)) from raw.{table}") > 0
+        assert (
+            scalar(con, f"select count(*) filter (where not json_valid(traits)) from raw.{table}")
+            > 0
+        )
     nulls = scalar(con, "select avg((properties is null)::int) from raw.tracks")
     assert_rate(nulls, RATES["null_properties"], 0.7, 1.3)
 
@@ -275,32 +290,50 @@ def test_event_name_spellings(con):
         "ProjectCreated", "project-created", "project created",
     } <= spellings  # fmt: skip
     canonical = [name for name, _ in config.EVENTS]
-    share = scalar(
-        con,
-        f"select avg((event not in ({', '.join(repr(n) for n in canonical)}))::int) from raw.tracks",
-    )
+    names = ", ".join(f"'{n}'" for n in canonical)
+    share = scalar(con, f"select avg((event not in ({names}))::int) from raw.tracks")
     assert_rate(share, RATES["event_name_variant"], 0.8, 1.2)
     # every spelling maps back to exactly one catalogue event
     keys = {k for (k,) in con.execute(f"select distinct {EVENT_KEY} from raw.tracks").fetchall()}
     assert keys == {_key(n) for n in canonical}
 
 
+# The three well-formed shapes of a client timestamp (see docs/demo_data.md).
+ISO_Z_RE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
+SPACE_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+OFFSET_RE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
+
+
 def test_timestamp_forms(con):
-    n, offset, space, iso_z, unparseable = con.execute(
-        f"""select
+    n, iso_z, space, offset, unparseable = con.execute(
+        f"""with t as (select "timestamp" as s, {PARSED_TS} as ts from raw.tracks)
+        select
             count(*),
-            count(*) filter (where regexp_matches("timestamp", '[+-][0-9]{{2}}:[0-9]{{2}}$')),
-            count(*) filter (where regexp_matches("timestamp", '^\\d{{4}}-\\d{{2}}-\\d{{2}} \\d{{2}}:\\d{{2}}:\\d{{2}}$')),
-            count(*) filter (where regexp_matches("timestamp", '^\\d{{4}}-\\d{{2}}-\\d{{2}}T\\d{{2}}:\\d{{2}}:\\d{{2}}\\.\\d{{3}}Z$')),
-            count(*) filter (where {PARSED_TS} is null)
-        from raw.tracks"""
-    ).fetchone()  # fmt: skip
-    assert offset + space + iso_z + unparseable == n
+            count(*) filter (where regexp_matches(s, $iso) and ts is not null),
+            count(*) filter (where regexp_matches(s, $space) and ts is not null),
+            count(*) filter (where regexp_matches(s, $offset) and ts is not null),
+            count(*) filter (where ts is null)
+        from t""",
+        {"iso": ISO_Z_RE, "space": SPACE_RE, "offset": OFFSET_RE},
+    ).fetchone()
+    assert iso_z + space + offset + unparseable == n
     assert_rate(offset / n, RATES["timestamp_offset"], 0.9, 1.1)
     assert_rate(space / n, RATES["timestamp_space_format"], 0.9, 1.1)
     assert_rate(unparseable / n, RATES["timestamp_unparseable"], 0.3, 2.0)
-    samples = {s for (s,) in con.execute(f"""select "timestamp" from raw.tracks where {PARSED_TS} is null""").fetchall()}  # fmt: skip
-    assert samples <= set(config.UNPARSEABLE_TIMESTAMPS)
+    garbage = con.execute(
+        f"""select distinct "timestamp" from raw.tracks where {PARSED_TS} is null"""
+    )
+    assert {s for (s,) in garbage.fetchall()} <= set(config.UNPARSEABLE_TIMESTAMPS)
+    # an offset timestamp is the same instant as the UTC event time: never after received_at
+    # unless it is one of the (much later) clock-skewed ones
+    early = scalar(
+        con,
+        f"""select count(*) from raw.tracks
+        where regexp_matches("timestamp", '[+-][0-9]{{2}}:[0-9]{{2}}$')
+          and {PARSED_TS} > received_at::timestamptz
+          and {PARSED_TS} < received_at::timestamptz + interval 2 day""",
+    )
+    assert early == 0
 
 
 def test_future_and_late_timestamps(con):
@@ -310,7 +343,7 @@ def test_future_and_late_timestamps(con):
         select
             count(*),
             count(*) filter (where ts > r),
-            count(*) filter (where r >= ts + interval 1 day and r <= ts + interval 10 day + interval 1 hour),
+            count(*) filter (where r between ts + interval 1 day and ts + interval 241 hour),
             max(date_diff('day', r, ts))
         from t
         """
@@ -351,7 +384,9 @@ def test_identity_gaps(con):
         select avg((identified > first_received + interval 1 day)::int)
         from first_identify join first_event using (user_id)""",
     )
-    assert_rate(late, RATES["late_identify"], 0.4, 1.6)
+    # (an identify can also be late because the row itself arrived late)
+    assert RATES["late_identify"] * 0.5 <= late
+    assert late <= (RATES["late_identify"] + RATES["late_arrival"]) * 1.4
 
 
 def test_user_population(con):
@@ -400,7 +435,9 @@ def test_crm_and_billing_dirt(con):
     assert variants > 0
     changed = scalar(
         con,
-        "select count(*) from (select id from raw.subscriptions group by id having count(distinct plan) > 1)",
+        """select count(*) from (
+            select id from raw.subscriptions group by id having count(distinct plan) > 1
+        )""",
     )
     assert changed > 20
     # explicit links only on some workspaces: others must be matched by domain
@@ -413,7 +450,9 @@ def test_crm_and_billing_dirt(con):
 
 
 def test_bad_input_tally_matches_documented_kinds(con):
-    kinds = {k for (k,) in con.execute("select distinct kind from pql_demo_truth.bad_input").fetchall()}
+    kinds = {
+        k for (k,) in con.execute("select distinct kind from pql_demo_truth.bad_input").fetchall()
+    }
     assert kinds == set(RATES)
     exact = scalar(
         con,
@@ -539,3 +578,5 @@ def test_cli_rejects_bad_arguments(tmp_path):
     assert run_cli("--db", db, "--empty", "events").returncode == 2
     assert run_cli("--db", db, "--accounts", "0").returncode == 2
     assert run_cli("--db", db, "--end-date", "2026-02-30").returncode == 2
+    assert run_cli("--db", db, "--seed", "-1").returncode == 2
+    assert not Path(db).exists()

@@ -46,9 +46,11 @@ current_subscription as (
 ),
 
 first_paid as (
+    {#- When the account first became paying: the first paid, paying version was written then
+        (a trial's started_at is the trial start, not the first payment). -#}
     select
         account_id,
-        min(coalesce(started_at, updated_at)) as first_paid_at
+        min(updated_at) as first_paid_at
     from subscriptions
     where is_paid_plan and subscription_status in ('active', 'past_due') and account_id is not null
     group by account_id

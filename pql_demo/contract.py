@@ -1,0 +1,157 @@
+"""The raw input contract (DESIGN.md section 3) and the ground-truth schema, as DuckDB DDL."""
+
+from __future__ import annotations
+
+RAW_SCHEMA = "raw"
+TRUTH_SCHEMA = "pql_demo_truth"
+
+# table -> ordered (column, DuckDB type). The dbt staging layer is written against exactly this.
+RAW_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
+    "tracks": (
+        ("id", "VARCHAR"),
+        ("anonymous_id", "VARCHAR"),
+        ("user_id", "VARCHAR"),
+        ("event", "VARCHAR"),
+        ("timestamp", "VARCHAR"),
+        ("received_at", "TIMESTAMP"),
+        ("context_group_id", "VARCHAR"),
+        ("properties", "VARCHAR"),
+    ),
+    "pages": (
+        ("id", "VARCHAR"),
+        ("anonymous_id", "VARCHAR"),
+        ("user_id", "VARCHAR"),
+        ("timestamp", "VARCHAR"),
+        ("received_at", "TIMESTAMP"),
+        ("context_group_id", "VARCHAR"),
+        ("path", "VARCHAR"),
+        ("url", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("referrer", "VARCHAR"),
+    ),
+    "identifies": (
+        ("id", "VARCHAR"),
+        ("anonymous_id", "VARCHAR"),
+        ("user_id", "VARCHAR"),
+        ("timestamp", "VARCHAR"),
+        ("received_at", "TIMESTAMP"),
+        ("email", "VARCHAR"),
+        ("traits", "VARCHAR"),
+    ),
+    "groups": (
+        ("id", "VARCHAR"),
+        ("anonymous_id", "VARCHAR"),
+        ("user_id", "VARCHAR"),
+        ("group_id", "VARCHAR"),
+        ("timestamp", "VARCHAR"),
+        ("received_at", "TIMESTAMP"),
+        ("traits", "VARCHAR"),
+    ),
+    "subscriptions": (
+        ("id", "VARCHAR"),
+        ("group_id", "VARCHAR"),
+        ("plan", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("started_at", "TIMESTAMP"),
+        ("trial_ends_at", "TIMESTAMP"),
+        ("canceled_at", "TIMESTAMP"),
+        ("mrr", "DOUBLE"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "crm_accounts": (
+        ("id", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("domain", "VARCHAR"),
+        ("owner_email", "VARCHAR"),
+        ("industry", "VARCHAR"),
+        ("employees", "INTEGER"),
+        ("billing_country", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
+        ("is_deleted", "BOOLEAN"),
+    ),
+    "crm_contacts": (
+        ("id", "VARCHAR"),
+        ("account_id", "VARCHAR"),
+        ("email", "VARCHAR"),
+        ("lead_source", "VARCHAR"),
+        ("mql_at", "TIMESTAMP"),
+        ("created_at", "TIMESTAMP"),
+        ("is_deleted", "BOOLEAN"),
+    ),
+    "crm_opportunities": (
+        ("id", "VARCHAR"),
+        ("account_id", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("lead_source", "VARCHAR"),
+        ("stage", "VARCHAR"),
+        ("is_closed", "BOOLEAN"),
+        ("is_won", "BOOLEAN"),
+        ("amount", "DOUBLE"),
+        ("created_at", "TIMESTAMP"),
+        ("closed_at", "TIMESTAMP"),
+        ("is_deleted", "BOOLEAN"),
+    ),
+    "crm_activities": (
+        ("id", "VARCHAR"),
+        ("contact_id", "VARCHAR"),
+        ("account_id", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("owner_email", "VARCHAR"),
+        ("occurred_at", "TIMESTAMP"),
+    ),
+}
+RAW_TABLES = tuple(RAW_CONTRACT)
+
+# Ground truth: not a dbt source; read by tests and docs only.
+TRUTH_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
+    "accounts": (
+        ("group_id", "VARCHAR"),
+        ("intent_level", "VARCHAR"),
+        ("intent", "DOUBLE"),
+        ("converted", "BOOLEAN"),
+        ("converted_at", "TIMESTAMP"),
+        ("conversion_path", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
+        ("domain", "VARCHAR"),
+        ("employees", "INTEGER"),
+        ("signup_plan", "VARCHAR"),
+        ("crm_account_id", "VARCHAR"),
+        ("crm_link_method", "VARCHAR"),
+    ),
+    "users": (
+        ("user_id", "VARCHAR"),
+        ("group_id", "VARCHAR"),
+        ("email", "VARCHAR"),
+        ("signed_up_at", "TIMESTAMP"),
+        ("is_internal", "BOOLEAN"),
+        ("is_personal_email", "BOOLEAN"),
+        ("workspace_count", "INTEGER"),
+    ),
+    "memberships": (
+        ("user_id", "VARCHAR"),
+        ("group_id", "VARCHAR"),
+        ("joined_at", "TIMESTAMP"),
+        ("is_primary", "BOOLEAN"),
+    ),
+    "anonymous_ids": (
+        ("anonymous_id", "VARCHAR"),
+        ("user_id", "VARCHAR"),
+        ("first_used_at", "TIMESTAMP"),
+    ),
+    "bad_input": (
+        ("table_name", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("row_count", "BIGINT"),
+        ("base_row_count", "BIGINT"),
+        ("documented_rate", "DOUBLE"),
+    ),
+    "run_info": (
+        ("key", "VARCHAR"),
+        ("value", "VARCHAR"),
+    ),
+}
+
+
+def create_table_sql(schema: str, table: str, columns: tuple[tuple[str, str], ...]) -> str:
+    cols = ",\n    ".join(f'"{name}" {dtype}' for name, dtype in columns)
+    return f"create or replace table {schema}.{table} (\n    {cols}\n)"

@@ -1,0 +1,243 @@
+"""`generate()`: build the world, simulate, dirty, and write raw + truth tables to DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from pql_demo import __version__
+from pql_demo import config as c
+from pql_demo.business import build_business
+from pql_demo.contract import RAW_CONTRACT, RAW_SCHEMA, RAW_TABLES, TRUTH_SCHEMA
+from pql_demo.dirty import Tally, event_dirt
+from pql_demo.entities import build_world
+from pql_demo.events import chunk_events, weekday_of
+from pql_demo.identity import groups_table, identifies_table
+from pql_demo.warehouse import FRAME, create_schemas, insert, select_sql, strings, times_ms
+
+# Independent random streams: default_rng([seed, STREAM, chunk]).
+_WORLD, _BUSINESS, _IDENTIFY, _GROUPS, _EVENTS = range(5)
+
+
+def _rng(seed: int, stream: int, part: int = 0) -> np.random.Generator:
+    return np.random.default_rng([seed, stream, part])
+
+
+def generate(
+    db_path: str | Path,
+    accounts: int = c.DEFAULT_ACCOUNTS,
+    days: int = c.DEFAULT_DAYS,
+    seed: int = c.DEFAULT_SEED,
+    end_date: dt.date = c.DEFAULT_END_DATE,
+    empty: Iterable[str] = (),
+    log: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Write the demo warehouse to `db_path` and return the row count of every raw table.
+
+    Tables of schema `raw` and `pql_demo_truth` are replaced. Tables named in `empty` are
+    created with the contract columns but no rows. Same arguments, same table contents.
+    """
+    empty = set(empty)
+    unknown = empty - set(RAW_TABLES)
+    if unknown:
+        raise ValueError(
+            f"unknown raw table(s) for empty: {sorted(unknown)}; known: {list(RAW_TABLES)}"
+        )
+    if accounts < 1 or days < 1:
+        raise ValueError("accounts and days must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative integer")
+    say = log or (lambda _msg: None)
+    started = time.perf_counter()
+
+    w = build_world(_rng(seed, _WORLD), accounts, days, end_date)
+    b = build_business(_rng(seed, _BUSINESS), w)
+    elapsed = time.perf_counter() - started
+    say(f"world: {accounts} workspaces, {len(w.user_ids)} users ({elapsed:.1f}s)")
+    user_ids = pa.array(w.user_ids, type=pa.string())
+    anon_ids = pa.array(w.anon_ids, type=pa.string())
+    group_ids = pa.array(w.group_ids, type=pa.string())
+    invitees = pa.array(w.inv_email, type=pa.string())
+    salt = str(seed)
+    tally = Tally()
+
+    con = duckdb.connect(str(db_path))
+    try:
+        create_schemas(con)
+
+        def write(table: str, arrow: pa.Table) -> None:
+            if table not in empty and arrow.num_rows:
+                insert(con, RAW_SCHEMA, table, arrow, select_sql(table, salt))
+
+        # ---- tracks and pages, chunk by chunk of workspaces ----
+        wd0 = weekday_of(w.t0_ms)
+        keys = {"tracks": 0, "pages": 0}
+        for ci, a0 in enumerate(range(0, accounts, c.ACCOUNTS_PER_CHUNK)):
+            if {"tracks", "pages"} <= empty:
+                break
+            a1 = min(accounts, a0 + c.ACCOUNTS_PER_CHUNK)
+            rng = _rng(seed, _EVENTS, ci)
+            frames = dict(zip(("tracks", "pages"), chunk_events(rng, w, a0, a1, wd0), strict=True))
+            for table, frame in frames.items():
+                n = len(frame["t"])
+                f = event_dirt(rng, frame, w, table, tally, keys[table])
+                keys[table] += n
+                cols = {
+                    "key": f["key"],
+                    "user_id": strings(user_ids, f["user"]),
+                    "anonymous_id": strings(anon_ids, f["anon"]),
+                    "group_id": strings(group_ids, f["acc"]),
+                }
+                skip = {"user", "anon", "acc", "inv", "key"}
+                cols |= {k: v for k, v in f.items() if k not in skip}
+                if table == "tracks":
+                    cols["invitee_email"] = strings(invitees, f["inv"])
+                write(table, pa.table(cols))
+            say(f"workspaces {a0}-{a1 - 1}: events written ({time.perf_counter() - started:.1f}s)")
+
+        # ---- identity, billing, CRM ----
+        write("identifies", identifies_table(_rng(seed, _IDENTIFY), w, tally, anon_ids, user_ids))
+        write(
+            "groups", groups_table(_rng(seed, _GROUPS), w, b, tally, anon_ids, user_ids, group_ids)
+        )
+        time_cols = {
+            "started_at", "trial_ends_at", "canceled_at", "updated_at", "created_at", "mql_at",
+            "closed_at", "occurred_at",
+        }  # fmt: skip
+        for table in (
+            "subscriptions",
+            "crm_accounts",
+            "crm_contacts",
+            "crm_opportunities",
+            "crm_activities",
+        ):
+            data = getattr(b, table)
+            cols = {}
+            for col, dtype in RAW_CONTRACT[table]:
+                if col in time_cols:
+                    cols[col] = times_ms(w.t0_ms, data[col])
+                else:
+                    pa_type = {"DOUBLE": pa.float64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_()}
+                    cols[col] = pa.array(data[col], type=pa_type.get(dtype, pa.string()))
+            write(table, pa.table(cols))
+        _entity_tally(w, b, tally)
+        _write_truth(con, w, b, tally, seed, accounts, days, end_date)
+        counts = {
+            t: con.execute(f"select count(*) from {RAW_SCHEMA}.{t}").fetchone()[0]
+            for t in RAW_TABLES
+        }
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    say(f"done in {time.perf_counter() - started:.1f}s")
+    return counts
+
+
+def _entity_tally(w, b, tally: Tally) -> None:
+    ext = ~w.user_internal
+    n_ext = int(ext.sum())
+    multi = np.bincount(w.m_user, minlength=len(w.user_ids)) > 1
+    tally.add("users", "multi_workspace_user", (multi & ext).sum(), n_ext)
+    tally.add("users", "personal_email", (w.user_personal & ext).sum(), n_ext)
+    tally.add("users", "internal_user", w.user_internal.sum(), len(w.user_ids))
+    for table in ("crm_accounts", "crm_contacts", "crm_opportunities"):
+        deleted = getattr(b, table)["is_deleted"]
+        tally.add(table, "crm_soft_deleted", sum(deleted), len(deleted))
+    user_emails = set(w.emails)
+    contact_emails = [e for e in b.crm_contacts["email"] if e.lower() in user_emails]
+    recased = sum(e != e.lower() for e in contact_emails)
+    tally.add("crm_contacts", "crm_email_case", recased, len(contact_emails))
+    by_domain = [i for i, link in enumerate(b.crm_link) if link == "domain"]
+    live = dict(zip(b.crm_accounts["id"], b.crm_accounts["domain"], strict=True))
+    variants = sum(live[b.crm_id[a]] != w.acc_domains[a] for a in by_domain)
+    tally.add("crm_accounts", "crm_domain_variant", variants, len(by_domain))
+
+
+def _write_truth(con, w, b, tally: Tally, seed: int, accounts: int, days: int, end_date) -> None:
+    A = len(w.group_ids)
+    conv = w.acc_convert_day
+    converted = np.nan_to_num(conv, nan=np.inf) < days
+    ms = lambda x: w.t0_ms + np.round(x * 86_400_000).astype(np.int64)  # noqa: E731
+    ts = pa.timestamp("ms")
+    accounts_t = pa.table(
+        {
+            "group_id": w.group_ids,
+            "intent_level": [c.INTENT_LEVELS[i] for i in w.acc_level.tolist()],
+            "intent": w.acc_intent,
+            "converted": converted,
+            "converted_at": pa.array(ms(np.where(converted, conv, 0.0)), mask=~converted).cast(ts),
+            "conversion_path": pa.array(b.conversion_path, type=pa.string()),
+            "created_at": pa.array(ms(w.acc_created)).cast(ts),
+            "domain": w.acc_domains,
+            "employees": w.acc_employees.astype(np.int32),
+            "signup_plan": np.where(w.acc_trial, "trial", "free").tolist(),
+            "crm_account_id": pa.array(b.crm_id, type=pa.string()),
+            "crm_link_method": pa.array(b.crm_link, type=pa.string()),
+        }
+    )
+    n_mem = np.bincount(w.m_user, minlength=len(w.user_ids))
+    users_t = pa.table(
+        {
+            "user_id": w.user_ids,
+            "group_id": pa.array(w.group_ids).take(pa.array(w.user_account)),
+            "email": w.emails,
+            "signed_up_at": pa.array(ms(w.user_signup)).cast(ts),
+            "is_internal": w.user_internal,
+            "is_personal_email": w.user_personal,
+            "workspace_count": n_mem.astype(np.int32),
+        }
+    )
+    memberships_t = pa.table(
+        {
+            "user_id": pa.array(w.user_ids).take(pa.array(w.m_user)),
+            "group_id": pa.array(w.group_ids).take(pa.array(w.m_account)),
+            "joined_at": pa.array(ms(w.m_join)).cast(ts),
+            "is_primary": w.m_primary,
+        }
+    )
+    d = np.arange(w.n_user_devices)
+    anon_t = pa.table(
+        {
+            "anonymous_id": pa.array(w.anon_ids[: w.n_user_devices]),
+            "user_id": pa.array(w.user_ids).take(pa.array(w.dev_user[d])),
+            "first_used_at": pa.array(ms(w.dev_first_use[d])).cast(ts),
+        }
+    )
+    rows = tally.rows()
+    bad_t = pa.table(
+        {
+            "table_name": [r[0] for r in rows],
+            "kind": [r[1] for r in rows],
+            "row_count": pa.array([r[2] for r in rows], type=pa.int64()),
+            "base_row_count": pa.array([r[3] for r in rows], type=pa.int64()),
+            "documented_rate": pa.array([r[4] for r in rows], type=pa.float64()),
+        }
+    )
+    info = {
+        "generator_version": __version__,
+        "seed": str(seed),
+        "accounts": str(accounts),
+        "days": str(days),
+        "end_date": end_date.isoformat(),
+        "window_start": dt.datetime.fromtimestamp(w.t0_ms / 1000, tz=dt.UTC).isoformat(),
+        "snapshot_at": dt.datetime.fromtimestamp(w.end_ms / 1000, tz=dt.UTC).isoformat(),
+        "workspaces": str(A),
+        "users": str(len(w.user_ids)),
+    }
+    info_t = pa.table({"key": list(info), "value": list(info.values())})
+    for table, arrow in (
+        ("accounts", accounts_t),
+        ("users", users_t),
+        ("memberships", memberships_t),
+        ("anonymous_ids", anon_t),
+        ("bad_input", bad_t),
+        ("run_info", info_t),
+    ):
+        cols = ", ".join(f'"{name}"' for name in arrow.column_names)
+        insert(con, TRUTH_SCHEMA, f"{table} ({cols})", arrow, f"select {cols} from {FRAME}")

@@ -132,7 +132,7 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
     stream_db = size_dir / "stream.duckdb"
     copy_events(raw, stream_db, "true", create=True)
     stream_run = dbt(["run", "--full-refresh", "--select", STREAM_SELECTOR], stream_db, env)
-    floor_db = size_dir / "floor.duckdb"
+    floor_db = size_dir / "handwritten.duckdb"
     copy_events(raw, floor_db, "true", create=True)
     floor_sql = (BENCH_DIR / "floor.sql").read_text()
     floor = measure(

@@ -1,0 +1,63 @@
+{#- Who can be scored, and from when a new-business entity has converted (and an expansion one
+    becomes eligible): an account from its first paid, paying subscription version; a user from
+    the first payment of their primary account. Internal users are left out. -#}
+with
+
+users as (
+    select * from {{ ref('int_users_profiled') }}
+),
+
+resolved as (
+    select * from {{ ref('int_users_resolved_to_accounts') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts_profiled') }}
+),
+
+subscriptions as (
+    select * from {{ ref('stg_billing__subscriptions') }}
+),
+
+first_paid as (
+    select
+        account_id,
+        {{ dbt.cast(dbt.date_trunc('day', 'min(updated_at)'), 'date') }} as paying_since_date
+    from subscriptions
+    where
+        is_paid_plan
+        and subscription_status in ({{ sql_string_list(var('pql_paying_statuses')) }})
+        and account_id is not null
+    group by account_id
+),
+
+account_entities as (
+    select
+        'account' as entity,
+        accounts.account_id as entity_id,
+        first_paid.paying_since_date
+    from accounts
+    left join first_paid
+        on accounts.account_id = first_paid.account_id
+),
+
+user_entities as (
+    select
+        'user' as entity,
+        users.user_id as entity_id,
+        first_paid.paying_since_date
+    from users
+    left join resolved
+        on users.user_id = resolved.user_id
+    left join first_paid
+        on resolved.primary_account_id = first_paid.account_id
+    where not users.is_internal
+),
+
+final as (
+    select * from account_entities
+    union all
+    select * from user_entities
+)
+
+select * from final

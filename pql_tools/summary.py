@@ -66,7 +66,49 @@ def summarize(con: duckdb.DuckDBPyConnection) -> str:
     lines.append(
         f"  paying now {one('select count(*) from main_marts.dim_accounts where is_paying'):,}"
     )
+    lines += pql_summary(con)
     return "\n".join(lines)
+
+
+def pql_summary(con: duckdb.DuckDBPyConnection, top: int = 5) -> list[str]:
+    """Counts per definition, status and tier, then the top PQAs and PQLs with their reasons."""
+    lines = [
+        "",
+        "current PQL / PQA state (definition: qualified / total, by tier of the qualified):",
+    ]
+    for mart in ("dim_pqa_accounts", "dim_pqa_expansion_accounts", "dim_pql_leads"):
+        for definition_id, qualified, total in con.execute(
+            f"select definition_id, count_if(is_qualified), count(*) from main_marts.{mart} "
+            "group by definition_id order by definition_id"
+        ).fetchall():
+            qualified_tiers = con.execute(
+                f"select tier, count(*) from main_marts.{mart} where definition_id = ? "
+                "and is_qualified group by tier order by min(score) desc",
+                [definition_id],
+            ).fetchall()
+            by_tier = ", ".join(f"{tier} {n:,}" for tier, n in qualified_tiers) or "none"
+            lines.append(f"  {definition_id:<22} {qualified:>6,} / {total:>7,}   ({by_tier})")
+
+    for title, mart, name_column in (
+        ("top PQAs", "dim_pqa_accounts", "coalesce(account_name, account_id)"),
+        ("top expansion PQAs", "dim_pqa_expansion_accounts", "coalesce(account_name, account_id)"),
+        ("top PQLs", "dim_pql_leads", "coalesce(email, user_id)"),
+    ):
+        lines += ["", f"{title}:"]
+        for name, definition_id, score, tier, qualified_at, reasons in con.execute(
+            f"""
+            select {name_column}, definition_id, score, tier, qualified_at, reasons
+            from main_marts.{mart}
+            where is_qualified
+            order by score desc, fit_score desc, qualified_at, {name_column}
+            limit {int(top)}
+            """
+        ).fetchall():
+            lines.append(
+                f"  {name} [{definition_id}, {tier}, score {float(score):g}, since {qualified_at}]"
+            )
+            lines.append(f"      {reasons}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

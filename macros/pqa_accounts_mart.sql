@@ -1,0 +1,47 @@
+{#- The body of dim_pqa_accounts (motion new_business) and dim_pqa_expansion_accounts (motion
+    expansion): current PQA state per account per definition of that motion, with the account's
+    name, domain, CRM id and plan. -#}
+{% macro pqa_accounts_mart(motion) -%}
+with
+
+current_state as (
+    {{ pql_current_state('account', motion=motion) }}
+),
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+final as (
+    select
+        current_state.definition_id || '|' || current_state.entity_id as pqa_id,
+        current_state.entity_id as account_id,
+        accounts.account_name,
+        accounts.account_domain,
+        accounts.crm_account_id,
+        accounts.plan,
+        accounts.is_paying,
+        current_state.definition_id,
+        current_state.definition_version,
+        current_state.motion,
+        current_state.status,
+        current_state.is_qualified,
+        cast(current_state.score as {{ dbt.type_numeric() }}) as score,
+        cast(current_state.score_threshold as {{ dbt.type_numeric() }}) as score_threshold,
+        current_state.tier,
+        cast(current_state.fit_score as {{ dbt.type_numeric() }}) as fit_score,
+        current_state.fit_reasons,
+        current_state.reasons,
+        current_state.signals_fired,
+        cast(current_state.signals_fired_count as {{ dbt.type_int() }}) as signals_fired_count,
+        current_state.qualified_at,
+        current_state.first_qualified_at,
+        cast(current_state.times_qualified as {{ dbt.type_int() }}) as times_qualified,
+        current_state.state_changed_at
+    from current_state
+    inner join accounts
+        on current_state.entity_id = accounts.account_id
+)
+
+select * from final
+{%- endmacro %}

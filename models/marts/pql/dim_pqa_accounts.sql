@@ -1,0 +1,1 @@
+{{ pqa_accounts_mart('new_business') }}

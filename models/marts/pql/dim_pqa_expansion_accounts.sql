@@ -1,0 +1,1 @@
+{{ pqa_accounts_mart('expansion') }}

@@ -1,0 +1,31 @@
+with
+
+history as (
+    select * from {{ ref('int_pql_states_evaluated') }}
+    where entity = 'user'
+),
+
+final as (
+    select
+        state_id,
+        entity_id as user_id,
+        definition_id,
+        definition_version,
+        motion,
+        valid_from,
+        valid_to,
+        change_type,
+        status,
+        status = 'qualified' as is_qualified,
+        cast(score as {{ dbt.type_numeric() }}) as score,
+        cast(score_threshold as {{ dbt.type_numeric() }}) as score_threshold,
+        tier,
+        cast(fit_score as {{ dbt.type_numeric() }}) as fit_score,
+        fit_reasons,
+        reasons,
+        signals_fired,
+        cast(signals_fired_count as {{ dbt.type_int() }}) as signals_fired_count
+    from history
+)
+
+select * from final

@@ -642,31 +642,28 @@ def _register(session, relation, name: str) -> str:
     return name
 
 
-def model(dbt, session):
-    dbt.config(materialized="table")
-    decay_weight = float(dbt.config.get("decay_weight"))
+def evaluate(session, d: Dialect, inputs: dict, decay_weight: float):
+    """Run the whole engine on relations already registered under the names in `inputs`
+    (config, contributions, entities, attributes, fit_rules, tiers, events); return the history
+    relation. model() and the tests both call this."""
     if not 0 <= decay_weight <= 1:
         raise ValueError(f"var pql_signal_decay_weight must be between 0 and 1, got {decay_weight}")
-    d = _dialect(dbt.config.get("target_type"))
-
-    config = _register(session, dbt.ref("int_pql_config_validated"), "pql_engine_config")
-    contributions = _register(
-        session, dbt.ref("int_signal_contributions_daily"), "pql_engine_contrib"
-    )
-    entities = _register(session, dbt.ref("int_pql_entities"), "pql_engine_entities")
-    attributes = _register(session, dbt.ref("int_pql_entity_attributes"), "pql_engine_attributes")
-    fit_rules = _register(session, dbt.ref("pql_fit_rules"), "pql_engine_fit_rules")
-    tiers = _register(session, dbt.ref("pql_tiers"), "pql_engine_tiers")
-    events = _register(session, dbt.ref("int_events_deduplicated"), "pql_engine_events")
-    as_of = session.sql(as_of_date_sql(events)).fetchall()[0][0]
-
+    config = inputs["config"]
+    as_of = session.sql(as_of_date_sql(inputs["events"])).fetchall()[0][0]
     session.execute(
         "create or replace temp table pql_engine_intervals as "
-        + signal_intervals_sql(d, config, contributions, decay_weight)
+        + signal_intervals_sql(d, config, inputs["contributions"], decay_weight)
     )
     session.execute(
         "create or replace temp table pql_engine_scores as "
-        + score_points_sql(d, config, "pql_engine_intervals", entities, attributes, fit_rules)
+        + score_points_sql(
+            d,
+            config,
+            "pql_engine_intervals",
+            inputs["entities"],
+            inputs["attributes"],
+            inputs["fit_rules"],
+        )
     )
     runs = session.sql(raw_runs_sql("pql_engine_scores")).fetchall()
     settings = {
@@ -697,7 +694,31 @@ def model(dbt, session):
             "pql_engine_intervals",
             "pql_engine_scores",
             "pql_engine_statuses",
-            tiers,
+            inputs["tiers"],
             as_of,
         )
+    )
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # dbt reads refs from literal calls, so each input is named here.
+    relations = {
+        "config": dbt.ref("int_pql_config_validated"),
+        "contributions": dbt.ref("int_signal_contributions_daily"),
+        "entities": dbt.ref("int_pql_entities"),
+        "attributes": dbt.ref("int_pql_entity_attributes"),
+        "fit_rules": dbt.ref("pql_fit_rules"),
+        "tiers": dbt.ref("pql_tiers"),
+        "events": dbt.ref("int_events_deduplicated"),
+    }
+    inputs = {
+        key: _register(session, relation, f"pql_engine_{key}")
+        for key, relation in relations.items()
+    }
+    return evaluate(
+        session,
+        _dialect(dbt.config.get("target_type")),
+        inputs,
+        float(dbt.config.get("decay_weight")),
     )

@@ -1,0 +1,416 @@
+"""The threshold engine (models/intermediate/signals/int_pql_states_evaluated.py) on tiny
+hand-made inputs in an in-memory DuckDB: every aggregation, window boundaries, late events,
+decay, required signals, eligibility, tiers, and the anti-flapping rule."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from tests.model_code import load_model
+
+engine = load_model("models/intermediate/signals/int_pql_states_evaluated.py")
+DUCKDB = engine.Dialect("duckdb")
+DAY0 = date(2026, 3, 1)
+
+
+def day(n: int) -> date:
+    return DAY0 + timedelta(days=n - 1)
+
+
+def signal(
+    signal_id,
+    aggregation="count",
+    window_days=7,
+    threshold=1,
+    weight=50,
+    lifespan=0,
+    definition_id="def",
+    entity="account",
+    motion="new_business",
+    score_threshold=50,
+    required="",
+    template="{value} in {window} days",
+):
+    return {
+        "signal_event_key": f"{definition_id}|{signal_id}|e",
+        "definition_id": definition_id,
+        "definition_version": "v1",
+        "entity": entity,
+        "motion": motion,
+        "score_threshold": float(score_threshold),
+        "required_signals": required,
+        "min_fit_score": None,
+        "min_days_before_demotion": 0,
+        "cooldown_days": 0,
+        "signal_id": signal_id,
+        "category": "usage",
+        "event_name": "e",
+        "property_filter_key": None,
+        "property_filter_value": None,
+        "page_path_prefix": None,
+        "aggregation": aggregation,
+        "property_key": None,
+        "window_days": None if aggregation == "first_time" else window_days,
+        "threshold": float(threshold),
+        "weight": float(weight),
+        "lifespan_days": lifespan,
+        "reason_template": template,
+    }
+
+
+def contribution(
+    signal_id, entity_id, occurred, available=None, key=None, count=1, definition_id="def"
+):
+    return {
+        "definition_id": definition_id,
+        "signal_id": signal_id,
+        "entity_id": entity_id,
+        "occurred_date": day(occurred),
+        "available_date": day(available if available is not None else occurred),
+        "distinct_key": key,
+        "event_count": count,
+    }
+
+
+TIERS = [
+    {"tier": "hot", "min_score": "75"},
+    {"tier": "warm", "min_score": "50"},
+    {"tier": "cool", "min_score": "25"},
+    {"tier": "cold", "min_score": "0"},
+]
+
+
+def _table(con, name, rows, schema):
+    con.register(name, pa.Table.from_pylist(rows, schema=pa.schema(schema)))
+    return name
+
+
+CONFIG_SCHEMA = [
+    (
+        k,
+        pa.float64()
+        if k in ("score_threshold", "min_fit_score", "threshold", "weight")
+        else pa.int64()
+        if k in ("min_days_before_demotion", "cooldown_days", "window_days", "lifespan_days")
+        else pa.string(),
+    )
+    for k in signal("x")
+]
+CONTRIBUTION_SCHEMA = [
+    ("definition_id", pa.string()),
+    ("signal_id", pa.string()),
+    ("entity_id", pa.string()),
+    ("occurred_date", pa.date32()),
+    ("available_date", pa.date32()),
+    ("distinct_key", pa.string()),
+    ("event_count", pa.int64()),
+]
+
+
+def signal_intervals(config, contributions, decay_weight=0.5):
+    con = duckdb.connect()
+    _table(con, "config", config, CONFIG_SCHEMA)
+    _table(con, "contrib", contributions, CONTRIBUTION_SCHEMA)
+    sql = engine.signal_intervals_sql(DUCKDB, "config", "contrib", decay_weight)
+    relation = con.sql(f"select * from ({sql}) order by signal_id, entity_id, valid_from")
+    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def value_on(intervals, n, signal_id=None, entity_id=None):
+    """(value, factor) of the interval containing day n."""
+    for row in intervals:
+        if (signal_id and row["signal_id"] != signal_id) or (
+            entity_id and row["entity_id"] != entity_id
+        ):
+            continue
+        if row["valid_from"] <= day(n) and (row["valid_to"] is None or day(n) < row["valid_to"]):
+            return row["signal_value"], row["factor"]
+    return None
+
+
+def run_engine(config, contributions, entities, as_of, tiers=TIERS, decay_weight=0.5):
+    con = duckdb.connect()
+    inputs = {
+        "config": _table(con, "config", config, CONFIG_SCHEMA),
+        "contributions": _table(con, "contrib", contributions, CONTRIBUTION_SCHEMA),
+        "entities": _table(
+            con,
+            "entities",
+            entities,
+            [
+                ("entity", pa.string()),
+                ("entity_id", pa.string()),
+                ("paying_since_date", pa.date32()),
+            ],
+        ),
+        "attributes": _table(
+            con,
+            "attributes",
+            [],
+            [
+                ("entity", pa.string()),
+                ("entity_id", pa.string()),
+                ("attribute_name", pa.string()),
+                ("attribute_value", pa.string()),
+            ],
+        ),
+        "fit_rules": _table(
+            con,
+            "fit_rules",
+            [],
+            [
+                (c, pa.string())
+                for c in ("rule_id", "entity", "attribute", "operator", "value", "weight", "reason")
+            ],
+        ),
+        "tiers": _table(con, "tiers", tiers, [("tier", pa.string()), ("min_score", pa.string())]),
+        "events": _table(
+            con,
+            "events",
+            [{"resolved_received_at": day(as_of)}],
+            [("resolved_received_at", pa.date32())],
+        ),
+    }
+    relation = engine.evaluate(con, DUCKDB, inputs, decay_weight)
+    rows = [dict(zip(relation.columns, r, strict=True)) for r in relation.fetchall()]
+    return sorted(rows, key=lambda r: (r["entity_id"], r["valid_from"]))
+
+
+def state_on(history, entity_id, n):
+    for row in history:
+        if (
+            row["entity_id"] == entity_id
+            and row["valid_from"] <= day(n)
+            and (row["valid_to"] is None or day(n) < row["valid_to"])
+        ):
+            return row
+    return None
+
+
+def account(entity_id, paying_since=None):
+    return {
+        "entity": "account",
+        "entity_id": entity_id,
+        "paying_since_date": day(paying_since) if paying_since else None,
+    }
+
+
+# --- aggregations and windows -----------------------------------------------------------------
+
+
+def test_count_window_includes_day_n_and_excludes_day_n_plus_1():
+    intervals = signal_intervals(
+        [signal("s", window_days=7, threshold=2)], [contribution("s", "a", 1, count=2)]
+    )
+    assert value_on(intervals, 7) == (2, 1.0)  # day 1 is inside the 7 days ending day 7
+    assert value_on(intervals, 8) == (0, 0.0)  # ... and outside those ending day 8
+
+
+def test_count_sums_events_of_several_days():
+    intervals = signal_intervals(
+        [signal("s", window_days=3, threshold=3)],
+        [contribution("s", "a", 1, count=2), contribution("s", "a", 3, count=1)],
+    )
+    assert value_on(intervals, 3) == (3, 1.0)
+    assert value_on(intervals, 4) == (1, 0.0)
+
+
+def test_late_event_counts_only_from_the_day_it_was_known():
+    intervals = signal_intervals(
+        [signal("s", window_days=7, threshold=1)], [contribution("s", "a", 1, available=3)]
+    )
+    assert value_on(intervals, 2) is None  # nothing known about the entity yet
+    assert value_on(intervals, 3) == (1, 1.0)
+    assert value_on(intervals, 8) == (0, 0.0)
+
+
+def test_event_known_after_its_window_closed_never_counts():
+    intervals = signal_intervals(
+        [signal("s", window_days=7, threshold=1)], [contribution("s", "a", 1, available=9)]
+    )
+    assert intervals == []
+
+
+def test_active_days_counts_days_not_events():
+    intervals = signal_intervals(
+        [signal("s", aggregation="active_days", window_days=7, threshold=2)],
+        [contribution("s", "a", 1, count=5), contribution("s", "a", 2, count=1)],
+    )
+    assert value_on(intervals, 2) == (2, 1.0)
+    assert value_on(intervals, 8) == (1, 0.0)
+
+
+@pytest.mark.parametrize("aggregation", ["distinct_users", "distinct_property_values"])
+def test_distinct_counts_merge_overlapping_spans_of_one_key(aggregation):
+    intervals = signal_intervals(
+        [signal("s", aggregation=aggregation, window_days=7, threshold=2)],
+        [
+            contribution("s", "a", 1, key="u1"),
+            contribution("s", "a", 3, key="u1"),
+            contribution("s", "a", 2, key="u2"),
+        ],
+    )
+    assert value_on(intervals, 3) == (2, 1.0)  # u1 once, not twice
+    assert value_on(intervals, 8) == (2, 1.0)  # u1 (day 3) and u2 (day 2) still inside
+    assert value_on(intervals, 9) == (1, 0.0)  # u2 left on day 9, u1 stays until day 10
+    assert value_on(intervals, 10) == (0, 0.0)
+
+
+def test_first_time_never_leaves():
+    intervals = signal_intervals(
+        [signal("s", aggregation="first_time", threshold=1)],
+        [contribution("s", "a", 5, available=6), contribution("s", "a", 40)],
+    )
+    assert value_on(intervals, 5) is None
+    assert value_on(intervals, 6) == (1, 1.0)
+    assert value_on(intervals, 400) == (1, 1.0)
+
+
+def test_decay_keeps_a_share_of_the_weight_for_the_lifespan():
+    intervals = signal_intervals(
+        [signal("s", window_days=7, threshold=1, lifespan=3)],
+        [contribution("s", "a", 1)],
+        decay_weight=0.25,
+    )
+    assert value_on(intervals, 7) == (1, 1.0)
+    assert value_on(intervals, 8) == (0, 0.25)
+    assert value_on(intervals, 10) == (0, 0.25)
+    assert value_on(intervals, 11) == (0, 0.0)
+
+
+def test_decay_ends_early_when_the_signal_fires_again():
+    intervals = signal_intervals(
+        [signal("s", window_days=2, threshold=1, lifespan=10)],
+        [contribution("s", "a", 1), contribution("s", "a", 5)],
+    )
+    assert value_on(intervals, 3) == (0, 0.5)
+    assert value_on(intervals, 5) == (1, 1.0)
+    assert value_on(intervals, 7) == (0, 0.5)  # decay counts from the latest stop (day 7)
+    assert value_on(intervals, 16) == (0, 0.5)
+    assert value_on(intervals, 17) == (0, 0.0)
+
+
+# --- score, tiers, required signals, eligibility ----------------------------------------------
+
+
+def test_tier_boundaries_are_inclusive_at_min_score():
+    config = [
+        signal("a", weight=50, score_threshold=50),
+        signal("b", weight=25, score_threshold=50),
+        signal("c", weight=24.999, score_threshold=50),
+    ]
+    contributions = [
+        contribution("a", "warm_exactly", 1),
+        contribution("b", "cool_exactly", 1),
+        contribution("a", "hot_exactly", 1),
+        contribution("b", "hot_exactly", 1),
+        contribution("c", "just_below_cool", 1),
+    ]
+    entities = [
+        account(e) for e in ("warm_exactly", "cool_exactly", "hot_exactly", "just_below_cool")
+    ]
+    history = run_engine(config, contributions, entities, as_of=3)
+    assert state_on(history, "hot_exactly", 3)["tier"] == "hot"
+    assert state_on(history, "warm_exactly", 3)["tier"] == "warm"
+    assert state_on(history, "cool_exactly", 3)["tier"] == "cool"
+    assert state_on(history, "just_below_cool", 3)["tier"] == "cold"
+    assert state_on(history, "warm_exactly", 3)["status"] == "qualified"  # score == threshold
+    assert state_on(history, "cool_exactly", 3)["status"] == "not_qualified"
+
+
+def test_required_signal_gates_qualification():
+    config = [
+        signal("big", weight=80, score_threshold=50, required="must"),
+        signal("must", weight=10, score_threshold=50, required="must"),
+    ]
+    history = run_engine(
+        config,
+        [contribution("big", "x", 1), contribution("big", "y", 1), contribution("must", "y", 2)],
+        [account("x"), account("y")],
+        as_of=3,
+    )
+    assert state_on(history, "x", 3)["status"] == "not_qualified"
+    assert state_on(history, "y", 1)["status"] == "not_qualified"
+    assert state_on(history, "y", 2)["status"] == "qualified"
+    assert state_on(history, "y", 2)["reasons"] == "1 in 7 days; 1 in 7 days"
+
+
+def test_new_business_entity_converts_when_it_starts_paying():
+    history = run_engine(
+        [signal("s", weight=60, window_days=30)],
+        [contribution("s", "a", 1)],
+        [account("a", paying_since=4)],
+        as_of=10,
+    )
+    assert state_on(history, "a", 3)["status"] == "qualified"
+    assert state_on(history, "a", 4)["status"] == "converted"
+    assert state_on(history, "a", 4)["change_type"] == "converted"
+
+
+def test_expansion_only_for_paying_accounts():
+    config = [signal("s", weight=60, window_days=30, motion="expansion")]
+    history = run_engine(
+        config, [contribution("s", "a", 1)], [account("a", paying_since=4)], as_of=10
+    )
+    assert state_on(history, "a", 2)["status"] == "not_eligible"
+    assert state_on(history, "a", 4)["status"] == "qualified"
+
+
+def test_history_stops_at_the_as_of_date():
+    history = run_engine(
+        [signal("s", weight=60, window_days=7)],
+        [contribution("s", "a", 1)],
+        [account("a")],
+        as_of=5,
+    )
+    assert [r["valid_to"] for r in history] == [None]
+    assert history[0]["status"] == "qualified"
+
+
+# --- anti-flapping ----------------------------------------------------------------------------
+
+Q, N, X = engine.RAW_QUALIFIES, engine.RAW_DOES_NOT, engine.RAW_INELIGIBLE
+
+
+def flap(runs, min_days=14, cooldown=7, motion="new_business"):
+    return engine.apply_anti_flapping(
+        [(day(n), state) for n, state in runs], motion, min_days, cooldown
+    )
+
+
+def test_short_dip_is_not_a_demotion():
+    assert flap([(1, Q), (5, N), (7, Q)]) == [(day(1), "qualified")]
+
+
+def test_demotion_waits_for_the_minimum_days():
+    assert flap([(1, Q), (5, N)]) == [(day(1), "qualified"), (day(15), "not_qualified")]
+
+
+def test_demotion_after_the_minimum_days_is_immediate():
+    assert flap([(1, Q), (20, N)]) == [(day(1), "qualified"), (day(20), "not_qualified")]
+
+
+def test_requalifying_waits_for_the_cooldown():
+    changes = flap([(1, Q), (20, N), (22, Q)], cooldown=7)
+    assert changes == [(day(1), "qualified"), (day(20), "not_qualified"), (day(27), "qualified")]
+
+
+def test_a_qualifying_run_inside_the_cooldown_does_not_qualify():
+    changes = flap([(1, Q), (20, N), (22, Q), (24, N)], cooldown=7)
+    assert changes == [(day(1), "qualified"), (day(20), "not_qualified")]
+
+
+def test_losing_eligibility_is_immediate():
+    assert flap([(1, Q), (3, X)]) == [(day(1), "qualified"), (day(3), "converted")]
+    assert flap([(1, X), (3, Q)], motion="expansion") == [
+        (day(1), "not_eligible"),
+        (day(3), "qualified"),
+    ]
+
+
+def test_first_run_not_qualifying():
+    assert flap([(1, N), (4, Q)]) == [(day(1), "not_qualified"), (day(4), "qualified")]

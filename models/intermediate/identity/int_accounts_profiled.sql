@@ -21,17 +21,20 @@ subscriptions as (
 accounts as (
     select
         account_id,
-        min(first_observed_at) as first_observed_at
+        min(first_observed_at) as first_observed_at,
+        min(first_received_at) as first_received_at
     from (
         select
             account_id,
-            first_observed_at
+            first_observed_at,
+            first_received_at
         from observed
         where account_id is not null
         union all
         select
             account_id,
-            started_at as first_observed_at
+            started_at as first_observed_at,
+            updated_at as first_received_at
         from subscriptions
         where account_id is not null
     ) as seen
@@ -81,7 +84,8 @@ final as (
         latest_traits.industry,
         latest_traits.country,
         latest_traits.crm_account_id as requested_crm_account_id,
-        accounts.first_observed_at
+        accounts.first_observed_at,
+        accounts.first_received_at
     from accounts
     left join latest_traits
         on accounts.account_id = latest_traits.account_id

@@ -29,7 +29,12 @@ observed_links as (
         coalesce(observed.user_id, stitched.user_id) as user_id,
         observed.account_id,
         case when observed.observed_in = 'group' then 1 else 2 end as method_priority,
-        observed.first_observed_at
+        observed.first_observed_at,
+        case
+            when observed.user_id is null
+                then greatest(observed.first_received_at, stitched.stitched_received_at)
+            else observed.first_received_at
+        end as first_received_at
     from observed
     left join stitched
         on observed.user_id is null and observed.anonymous_id = stitched.anonymous_id
@@ -41,7 +46,8 @@ best_observed_links as (
         user_id,
         account_id,
         min(method_priority) as method_priority,
-        min(first_observed_at) as first_linked_at
+        min(first_observed_at) as first_linked_at,
+        min(first_received_at) as first_linked_received_at
     from observed_links
     where user_id is not null
     group by
@@ -53,7 +59,8 @@ domain_owners as (
     select
         account_domain,
         account_id,
-        first_observed_at
+        first_observed_at,
+        first_received_at
     from accounts
     where account_domain is not null
     qualify row_number() over (
@@ -66,7 +73,8 @@ domain_links as (
         users.user_id,
         domain_owners.account_id,
         3 as method_priority,
-        users.first_observed_at as first_linked_at
+        users.first_observed_at as first_linked_at,
+        greatest(users.first_received_at, domain_owners.first_received_at) as first_linked_received_at
     from users
     inner join domain_owners
         on users.email_domain = domain_owners.account_domain
@@ -92,7 +100,8 @@ final as (
             else 'domain'
         end as link_method,
         method_priority,
-        first_linked_at
+        first_linked_at,
+        first_linked_received_at
     from links
 )
 

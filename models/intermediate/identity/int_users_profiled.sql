@@ -81,6 +81,7 @@ final as (
             else 'first_seen'
         end as signup_time_source,
         users.first_observed_at,
+        users.first_received_at,
         coalesce(personal_email_domains.email_domain is not null, false) as is_personal_email,
         coalesce(internal_email_domains.email_domain is not null, false) as is_internal
     from users

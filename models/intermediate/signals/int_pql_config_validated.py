@@ -294,7 +294,7 @@ def _validate_signal(index, row, definitions, problems) -> dict | None:
         )
     window_text = _text(row, "window_days")
     window = parse_whole(window_text) if window_text else None
-    if aggregation != "first_time" and (window is None or window < 1):
+    if (window_text or aggregation != "first_time") and (window is None or window < 1):
         problems.add(
             seed,
             index,

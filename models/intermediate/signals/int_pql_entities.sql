@@ -1,14 +1,15 @@
 {#- Who can be scored, and from when a new-business entity has converted (and an expansion one
     becomes eligible): an account from its first paid, paying subscription version; a user from
-    the first payment of their primary account. Internal users are left out. -#}
+    the first payment of any account they belong to (once that membership is known). Internal
+    users are left out. -#}
 with
 
 users as (
     select * from {{ ref('int_users_profiled') }}
 ),
 
-resolved as (
-    select * from {{ ref('int_users_resolved_to_accounts') }}
+links as (
+    select * from {{ ref('int_user_accounts_linked') }}
 ),
 
 accounts as (
@@ -41,16 +42,29 @@ account_entities as (
         on accounts.account_id = first_paid.account_id
 ),
 
+user_conversions as (
+    {#- A user has converted once any account they belong to pays, from the day both the
+        payment and their membership were known. -#}
+    select
+        links.user_id,
+        min(greatest(
+            first_paid.paying_since_date,
+            {{ dbt.cast(dbt.date_trunc('day', 'links.first_linked_received_at'), 'date') }}
+        )) as paying_since_date
+    from links
+    inner join first_paid
+        on links.account_id = first_paid.account_id
+    group by links.user_id
+),
+
 user_entities as (
     select
         'user' as entity,
         users.user_id as entity_id,
-        first_paid.paying_since_date
+        user_conversions.paying_since_date
     from users
-    left join resolved
-        on users.user_id = resolved.user_id
-    left join first_paid
-        on resolved.primary_account_id = first_paid.account_id
+    left join user_conversions
+        on users.user_id = user_conversions.user_id
     where not users.is_internal
 ),
 

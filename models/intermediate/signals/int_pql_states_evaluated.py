@@ -256,6 +256,10 @@ weighted as (
     inner join signal_weights as w
         on i.definition_id = w.definition_id and i.signal_id = w.signal_id
 ),
+first_seen as (
+    select definition_id, entity_id, min(valid_from) as first_from
+    from weighted group by definition_id, entity_id
+),
 deltas as (
     select definition_id, entity_id, valid_from as change_date, points, required_firing
     from weighted
@@ -263,15 +267,14 @@ deltas as (
     select definition_id, entity_id, valid_to, -points, -required_firing
     from weighted where valid_to is not null
     union all
-    select defs.definition_id, e.entity_id, e.paying_since_date, 0, 0
-    from {entities} as e
-    inner join definitions as defs on e.entity = defs.entity
-    where e.paying_since_date is not null
-        and exists (
-            select 1 from weighted
-            where weighted.definition_id = defs.definition_id
-                and weighted.entity_id = e.entity_id
-        )
+    -- the day an entity starts paying changes its eligibility; an entity's history starts at
+    -- its first signal, so a payment before that is already reflected there
+    select first_seen.definition_id, first_seen.entity_id, e.paying_since_date, 0, 0
+    from first_seen
+    inner join definitions as defs on first_seen.definition_id = defs.definition_id
+    inner join {entities} as e
+        on defs.entity = e.entity and first_seen.entity_id = e.entity_id
+    where e.paying_since_date > first_seen.first_from
 ),
 points as (
     select definition_id, entity_id, change_date,

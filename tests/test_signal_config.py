@@ -1,0 +1,173 @@
+"""Configuration validation (models/intermediate/signals/int_pql_config_validated.py): every
+kind of bad configuration fails with the file, the line and the problem; the shipped
+configuration is valid; and a bad seed fails a real dbt run with that message."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from tests.model_code import load_model
+from tests.support import REPO_ROOT, run_dbt
+
+config = load_model("models/intermediate/signals/int_pql_config_validated.py")
+DEFAULTS = {"min_days_before_demotion": 14, "cooldown_days": 7}
+
+
+def read_seed(name: str) -> list[dict]:
+    with open(REPO_ROOT / "seeds" / f"{name}.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def shipped() -> dict[str, list[dict]]:
+    return {
+        "definitions": read_seed("pql_definitions"),
+        "signals": read_seed("pql_signals"),
+        "tiers": read_seed("pql_tiers"),
+        "fit_rules": read_seed("pql_fit_rules"),
+    }
+
+
+def validate(seeds: dict) -> list[dict]:
+    return config.validate_config(defaults=DEFAULTS, **seeds)
+
+
+def test_shipped_configuration_is_valid():
+    rows = validate(shipped())
+    definitions = {r["definition_id"] for r in rows}
+    assert definitions == {"self_serve_to_paid", "team_ready", "expansion"}
+    assert all(len(r["definition_version"]) == 12 for r in rows)
+
+
+def test_decoy_events_carry_no_weight_in_the_default_definitions():
+    counted = {r["event_name"] for r in validate(shipped()) if r["weight"] > 0}
+    decoys = {"dashboard_viewed", "settings_opened", "notification_clicked", "help_article_opened"}
+    assert counted
+    assert counted & decoys == set()
+
+
+def broken(seed: str, line: int, **changes) -> dict:
+    seeds = shipped()
+    seeds[seed][line - 2].update(changes)
+    return seeds
+
+
+@pytest.mark.parametrize(
+    ("seeds", "expected"),
+    [
+        (
+            broken("signals", 2, aggregation="sum"),
+            "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column aggregation:"
+            " unknown aggregation 'sum'",
+        ),
+        (
+            broken("signals", 3, window_days="-3"),
+            "seeds/pql_signals.csv line 3 (definition_id=self_serve_to_paid), column "
+            "window_days: '-3' must be a positive whole number of days",
+        ),
+        (
+            broken("signals", 3, signal_id="projects_created"),
+            "seeds/pql_signals.csv line 3 (definition_id=self_serve_to_paid), column signal_id:"
+            " duplicate signal id 'projects_created' in definition 'self_serve_to_paid'",
+        ),
+        (
+            broken("signals", 2, threshold="three"),
+            "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column threshold:"
+            " 'three' is not a number above 0",
+        ),
+        (
+            broken("signals", 2, property_filter="integration slack"),
+            "column property_filter: 'integration slack' is not of the form key = value",
+        ),
+        (
+            broken("signals", 2, reason_template="Made {count} things"),
+            "column reason_template: unknown placeholder(s) {count}",
+        ),
+        (
+            broken("signals", 2, event_names="Project Created"),
+            "column event_names: 'Project Created' is not a normalised snake_case event name",
+        ),
+        (
+            broken("signals", 2, definition_id="nope"),
+            "seeds/pql_signals.csv line 2 (definition_id=nope), column definition_id: unknown "
+            "definition 'nope'",
+        ),
+        (
+            broken("signals", 2, aggregation="distinct_users"),
+            "distinct_users counts users in an account; use it in account definitions",
+        ),
+        (
+            broken("definitions", 2, score_threshold="lots"),
+            "seeds/pql_definitions.csv line 2 (definition_id=self_serve_to_paid), column "
+            "score_threshold: 'lots' is not a non-negative number",
+        ),
+        (
+            broken("definitions", 2, required_signals="ghost"),
+            "column required_signals: required signal 'ghost' is not a signal of this definition",
+        ),
+        (
+            broken("definitions", 2, motion="expansion"),
+            "the expansion motion is for accounts (paying workspaces), not users",
+        ),
+        (
+            broken("tiers", 5, min_score="10"),
+            "seeds/pql_tiers.csv: no tier has min_score 0",
+        ),
+        (
+            broken("fit_rules", 5, value="many"),
+            "seeds/pql_fit_rules.csv line 5 (rule_id=mid_market), column value: 'many' is not a "
+            "number (operator >= compares numbers)",
+        ),
+        (
+            broken("fit_rules", 2, attribute="shoe_size"),
+            "column attribute: unknown user attribute 'shoe_size'",
+        ),
+    ],
+)
+def test_each_configuration_error_names_file_line_and_problem(seeds, expected):
+    with pytest.raises(config.ConfigError) as error:
+        validate(seeds)
+    assert expected in str(error.value)
+
+
+def test_every_problem_is_reported_at_once():
+    seeds = broken("signals", 2, aggregation="sum", threshold="x")
+    with pytest.raises(config.ConfigError) as error:
+        validate(seeds)
+    assert "column aggregation" in str(error.value)
+    assert "column threshold" in str(error.value)
+
+
+def test_definition_version_changes_with_the_definition_only():
+    before = {r["definition_id"]: r["definition_version"] for r in validate(shipped())}
+    seeds = broken("signals", 2, threshold="5")  # a self_serve_to_paid signal
+    after = {r["definition_id"]: r["definition_version"] for r in validate(seeds)}
+    assert after["self_serve_to_paid"] != before["self_serve_to_paid"]
+    assert after["team_ready"] == before["team_ready"]
+    reordered = shipped()
+    reordered["signals"].reverse()
+    assert {r["definition_id"]: r["definition_version"] for r in validate(reordered)} == before
+
+
+def test_a_bad_seed_fails_the_dbt_run_with_the_message(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
+        source = REPO_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, project / item)
+        else:
+            shutil.copy(source, project / item)
+    signals = (project / "seeds" / "pql_signals.csv").read_text().splitlines()
+    signals[1] = signals[1].replace(",count,", ",median,", 1)
+    (project / "seeds" / "pql_signals.csv").write_text("\n".join(signals) + "\n")
+    output = run_dbt(
+        ["build", "--select", "+int_pql_config_validated", "--project-dir", str(project)],
+        tmp_path / "pql.duckdb",
+        tmp_path,
+        check=False,
+    )
+    assert "seeds/pql_signals.csv line 2" in output
+    assert "unknown aggregation 'median'" in output

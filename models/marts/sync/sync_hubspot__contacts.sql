@@ -1,0 +1,28 @@
+with
+
+records as (
+    select * from {{ ref('int_crm_sync_records_tracked') }}
+    where entity = 'user'
+),
+
+final as (
+    select
+        email,
+        crm_record_id as hubspot_contact_id,
+        full_name,
+        company_name as company,
+        status as pql_status,
+        cast(score as {{ dbt.type_numeric() }}) as pql_score,
+        tier as pql_tier,
+        reasons as pql_reason,
+        qualified_at as pql_qualified_at,
+        definition_id as pql_definition,
+        definition_version as pql_definition_version,
+        assigned_owner as hubspot_owner,
+        owner_type as hubspot_owner_type,
+        synced_fields_hash,
+        last_changed_at
+    from records
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with
+
+records as (
+    select * from {{ ref('int_crm_sync_records_tracked') }}
+    where crm_object = 'contact'
+),
+
+final as (
+    select
+        crm_record_id as contact_id,
+        email,
+        status as pql_status,
+        cast(score as {{ dbt.type_numeric() }}) as pql_score,
+        tier as pql_tier,
+        reasons as pql_reason,
+        qualified_at as pql_qualified_at,
+        definition_id as pql_definition,
+        definition_version as pql_definition_version,
+        assigned_owner,
+        owner_type,
+        synced_fields_hash,
+        last_changed_at
+    from records
+)
+
+select * from final

@@ -58,30 +58,27 @@ catch_all_rule as (
     qualify row_number() over (order by priority desc) = 1
 ),
 
-ranked_user_states as (
+ranked_states as (
     select
         *,
         row_number() over (
-            partition by entity_id
+            partition by entity, entity_id
             order by {{ status_priority('status') }}, score desc, definition_id
         ) as state_rank,
         max(case when first_qualified_at is not null then 1 else 0 end) over (
-            partition by entity_id
+            partition by entity, entity_id
         ) = 1 as has_ever_qualified
-    from user_states
-),
-
-ranked_account_states as (
-    select
-        *,
-        row_number() over (
-            partition by entity_id
-            order by {{ status_priority('status') }}, score desc, definition_id
-        ) as state_rank,
-        max(case when first_qualified_at is not null then 1 else 0 end) over (
-            partition by entity_id
-        ) = 1 as has_ever_qualified
-    from account_states
+    from (
+        select
+            'user' as entity,
+            *
+        from user_states
+        union all
+        select
+            'account' as entity,
+            *
+        from account_states
+    ) as states
 ),
 
 user_records as (
@@ -91,7 +88,7 @@ user_records as (
                 then 'contact:' || contact_matches.crm_contact_id
             else 'lead:' || users.email
         end as sync_key,
-        'user' as entity,
+        states.entity,
         states.entity_id,
         case when contact_matches.crm_contact_id is not null then 'contact' else 'lead' end
             as crm_object,
@@ -110,7 +107,7 @@ user_records as (
         states.qualified_at,
         coalesce(owners.assigned_owner, catch_all_rule.owner) as assigned_owner,
         coalesce(owners.owner_type, catch_all_rule.owner_type) as owner_type
-    from ranked_user_states as states
+    from ranked_states as states
     inner join users
         on states.entity_id = users.user_id
     left join contact_matches
@@ -123,7 +120,8 @@ user_records as (
         on user_accounts.primary_account_id = owners.account_id
     cross join catch_all_rule
     where
-        states.state_rank = 1
+        states.entity = 'user'
+        and states.state_rank = 1
         and users.email is not null
         and not coalesce(contact_matches.has_only_deleted_contacts, false)
         and (contact_matches.crm_contact_id is not null or states.has_ever_qualified)
@@ -135,7 +133,7 @@ account_records as (
             when crm_matches.crm_account_id is not null then 'account:' || crm_matches.crm_account_id
             else 'domain:' || accounts.account_domain
         end as sync_key,
-        'account' as entity,
+        states.entity,
         states.entity_id,
         'account' as crm_object,
         crm_matches.crm_account_id as crm_record_id,
@@ -152,7 +150,7 @@ account_records as (
         states.qualified_at,
         owners.assigned_owner,
         owners.owner_type
-    from ranked_account_states as states
+    from ranked_states as states
     inner join accounts
         on states.entity_id = accounts.account_id
     left join crm_matches
@@ -162,7 +160,8 @@ account_records as (
     left join personal_email_domains
         on accounts.account_domain = personal_email_domains.email_domain
     where
-        states.state_rank = 1
+        states.entity = 'account'
+        and states.state_rank = 1
         and (
             crm_matches.crm_account_id is not null
             or (

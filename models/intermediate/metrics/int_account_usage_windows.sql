@@ -1,15 +1,18 @@
 {#- Rolling usage per account as of every date, exact and point in time, from the events that
     carried the account as context (context_group_id). Events of internal users (your own staff
-    working in a customer's workspace) are left out; anonymous events in the account count, but
-    only resolved users are seats.
+    working in a customer's workspace) are left out; anonymous events in the account count as
+    events, but only resolved users are seats.
 
     The point-in-time rule and the method are those of int_user_usage_windows: an event is known
     on its available date (the later of its occurred date and the date of resolved_received_at);
     as of date d a window of N days covers the events that occurred in (d - N, d] and were known
-    by d; each contribution is a +x / -x change at the ends of the as-of dates it counts on, and a
-    running total over a dense date series gives every count. For the distinct counts (features,
-    seats) a member counts while the latest occurrence known so far is inside the window
-    (member_spans), so it is never counted twice. -#}
+    by d.
+      - Events and active days: a running total by occurred day, less the same total N days
+        earlier, less what had occurred in the window but was not known yet (late events only).
+      - Active seats and distinct features: a member (user, event name) counts as of d while an
+        occurrence known by d lies in the window; the unions of its as-of intervals
+        [available date, occurred date + N) give +1 / -1 changes, and a running total the exact
+        distinct count. -#}
 {%- set windows = var('pql_usage_windows') -%}
 {%- if windows is string or windows | length == 0 or windows | reject('integer') | list
     or windows | select('le', 0) | list -%}
@@ -18,13 +21,11 @@
         ~ windows
     ) }}
 {%- endif -%}
+{%- set largest_window = windows | max -%}
 {%- set page_view_event = 'page_viewed' -%}
 {#- Upper bound of the date series' length: 2^16 days (about 179 years) of loads. -#}
 {%- set max_series_days = 65536 -%}
-{%- set measures = ['event_count', 'active_day_count', 'active_seat_count', 'distinct_feature_count'] -%}
-{%- set member_window_end = dbt.cast(
-    dbt.dateadd('day', 'usage_windows.window_days', 'member_spans.occurred_date'), 'date'
-) -%}
+{%- set member_measures = {'seat': 'active_seat_count', 'feature': 'distinct_feature_count'} -%}
 
 with
 
@@ -57,11 +58,15 @@ stream_bounds as (
     from known_events
 ),
 
-usage_windows as (
-    {% for window_days in windows %}
-        select {{ window_days }} as window_days
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+day_offsets as (
+    {#- 0, 1, ... up to the stream's span plus the largest window. -#}
+    select day_numbers.generated_number - 1 as day_offset
+    from day_numbers
+    cross join stream_bounds
+    where
+        day_numbers.generated_number - 1
+        <= {{ dbt.datediff('stream_bounds.first_available_date', 'stream_bounds.last_available_date', 'day') }}
+        + {{ largest_window }}
 ),
 
 account_events as (
@@ -79,37 +84,17 @@ account_events as (
         and not coalesce(users.is_internal, false)
 ),
 
-event_groups as (
-    {#- One row per account, occurred day and available day (on-time events: the same day). The
-        group with the earliest available day of an occurred day makes it an active day. -#}
-    select
-        account_id,
-        occurred_date,
-        available_date,
-        count(*) as event_count,
-        case
-            when available_date = min(available_date) over (partition by account_id, occurred_date)
-                then 1
-            else 0
-        end as active_day_count
-    from account_events
-    group by
-        account_id,
-        occurred_date,
-        available_date
-),
-
 member_days as (
-    {#- The members of the distinct counts: features (event names, page views excluded) and
-        seats (resolved users), with the day each occurrence day first became known. -#}
+    {#- One row per account, member (event name or user) and occurred day, with the day its first
+        event was known; page views are no feature. -#}
     select
         account_id,
         'feature' as member_type,
         event_name as member_id,
         occurred_date,
-        min(available_date) as available_date
+        count(*) as event_count,
+        min(available_date) as first_available_date
     from account_events
-    where event_name != '{{ page_view_event }}'
     group by
         account_id,
         event_name,
@@ -122,7 +107,8 @@ member_days as (
         'seat' as member_type,
         user_id as member_id,
         occurred_date,
-        min(available_date) as available_date
+        count(*) as event_count,
+        min(available_date) as first_available_date
     from account_events
     where user_id is not null
     group by
@@ -131,178 +117,287 @@ member_days as (
         occurred_date
 ),
 
+activity_days as (
+    select
+        account_id,
+        occurred_date,
+        sum(event_count) as event_count,
+        min(first_available_date) as first_available_date
+    from member_days
+    where member_type = 'feature'
+    group by
+        account_id,
+        occurred_date
+),
+
+late_event_groups as (
+    select
+        account_id,
+        occurred_date,
+        available_date,
+        count(*) as event_count
+    from account_events
+    where available_date > occurred_date
+    group by
+        account_id,
+        occurred_date,
+        available_date
+),
+
+pending as (
+    {#- Per as-of date, what had occurred inside each window but was not known yet. A day is a
+        pending active day until its first event is known. -#}
+    select
+        late_event_groups.account_id,
+        {{ dbt.cast(dbt.dateadd('day', 'day_offsets.day_offset', 'late_event_groups.occurred_date'), 'date') }}
+            as as_of_date,
+        {% for window_days in windows %}
+            sum(
+                case
+                    when day_offsets.day_offset < {{ window_days }} then late_event_groups.event_count
+                    else 0
+                end
+            ) as event_count_{{ window_days }}d,
+            sum(
+                case
+                    when
+                        day_offsets.day_offset < {{ window_days }}
+                        and late_event_groups.available_date = activity_days.first_available_date
+                        then 1
+                    else 0
+                end
+            ) as active_day_count_{{ window_days }}d{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from late_event_groups
+    inner join activity_days
+        on
+            late_event_groups.account_id = activity_days.account_id
+            and late_event_groups.occurred_date = activity_days.occurred_date
+    inner join day_offsets
+        on
+            day_offsets.day_offset < {{ largest_window }}
+            and day_offsets.day_offset
+            < {{ dbt.datediff('late_event_groups.occurred_date', 'late_event_groups.available_date', 'day') }}
+    group by
+        late_event_groups.account_id,
+        {{ dbt.cast(dbt.dateadd('day', 'day_offsets.day_offset', 'late_event_groups.occurred_date'), 'date') }}
+),
+
 member_occurrences as (
+    {#- Each member's occurrence days in the order they became known, with the latest occurred
+        day known before each one and the next one's available day. -#}
     select
         account_id,
         member_type,
-        member_id,
         occurred_date,
-        available_date,
+        first_available_date,
         max(occurred_date) over (
             partition by account_id, member_type, member_id
-            order by available_date, occurred_date
+            order by first_available_date, occurred_date
             rows between unbounded preceding and 1 preceding
-        ) as previous_latest_occurred_date
+        ) as previous_latest_occurred_date,
+        lead(first_available_date) over (
+            partition by account_id, member_type, member_id
+            order by first_available_date, occurred_date
+        ) as next_available_date
     from member_days
+    where member_type = 'seat' or member_id != '{{ page_view_event }}'
 ),
 
-member_spans as (
-    {#- The occurrences that were the latest known one when they arrived, each in force until
-        the next one arrives (superseded_date). -#}
+member_runs as (
+    {#- Day counts between the dates that decide where a member's count starts and stops. -#}
     select
         account_id,
         member_type,
-        occurred_date,
-        available_date,
-        lead(available_date) over (
-            partition by account_id, member_type, member_id
-            order by available_date, occurred_date
-        ) as superseded_date
+        first_available_date,
+        greatest(coalesce(previous_latest_occurred_date, occurred_date), occurred_date)
+            as latest_occurred_date,
+        {{ dbt.datediff('occurred_date', 'first_available_date', 'day') }} as known_after_days,
+        {{ dbt.datediff('previous_latest_occurred_date', 'first_available_date', 'day') }}
+            as known_after_previous_days,
+        {{ dbt.datediff(
+            'greatest(coalesce(previous_latest_occurred_date, occurred_date), occurred_date)',
+            'next_available_date',
+            'day'
+        ) }} as next_known_after_latest_days,
+        {{ dbt.datediff(
+            'greatest(coalesce(previous_latest_occurred_date, occurred_date), occurred_date)',
+            'first_available_date',
+            'day'
+        ) }} as known_after_latest_days
     from member_occurrences
-    where
-        previous_latest_occurred_date is null
-        or occurred_date > previous_latest_occurred_date
 ),
 
-intervals as (
-    {#- Each contribution with the as-of dates it counts on: [starts_on, ends_before). -#}
-    select
-        event_groups.account_id,
-        usage_windows.window_days,
-        event_groups.available_date as starts_on,
-        {{ dbt.cast(
-            dbt.dateadd('day', 'usage_windows.window_days', 'event_groups.occurred_date'), 'date'
-        ) }} as ends_before,
-        event_groups.event_count,
-        event_groups.active_day_count,
-        0 as active_seat_count,
-        0 as distinct_feature_count
-    from event_groups
-    cross join usage_windows
-
-    union all
-
-    select
-        member_spans.account_id,
-        usage_windows.window_days,
-        member_spans.available_date as starts_on,
-        least(coalesce(member_spans.superseded_date, {{ member_window_end }}), {{ member_window_end }})
-            as ends_before,
-        0 as event_count,
-        0 as active_day_count,
-        case when member_spans.member_type = 'seat' then 1 else 0 end as active_seat_count,
-        case when member_spans.member_type = 'feature' then 1 else 0 end as distinct_feature_count
-    from member_spans
-    cross join usage_windows
-),
-
-clipped_intervals as (
+member_changes as (
+    {#- For window N a member starts counting when an occurrence becomes known less than N days
+        after it occurred while no earlier occurrence still counts (none occurred in the last N
+        days); it stops N days after the latest occurrence known, unless the next occurrence is
+        known by then. -#}
     select
         account_id,
-        window_days,
-        starts_on,
-        ends_before,
-        {% for measure in measures %}
-            {{ measure }}{% if not loop.last %},{% endif %}
+        first_available_date as change_date,
+        {% for member_type, measure in member_measures.items() %}
+            {%- set measure_loop = loop %}
+            {% for window_days in windows %}
+                case
+                    when
+                        member_type = '{{ member_type }}'
+                        and known_after_days < {{ window_days }}
+                        and coalesce(known_after_previous_days >= {{ window_days }}, true)
+                        then 1
+                    else 0
+                end as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+            {% endfor %}
         {% endfor %}
-    from intervals
-    where starts_on < ends_before
+    from member_runs
+    {% for window_days in windows %}
+        {%- set outer_window = window_days %}
+
+        union all
+
+        select
+            account_id,
+            {{ dbt.cast(dbt.dateadd('day', window_days, 'latest_occurred_date'), 'date') }} as change_date,
+            {% for member_type, measure in member_measures.items() %}
+                {%- set measure_loop = loop %}
+                {% for other_window in windows %}
+                    {% if other_window == outer_window %}
+                        case when member_type = '{{ member_type }}' then -1 else 0 end
+                    {% else %}
+                        0
+                    {% endif %}
+                    as {{ measure }}_{{ other_window }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+                {% endfor %}
+            {% endfor %}
+        from member_runs
+        where
+            known_after_latest_days < {{ window_days }}
+            and coalesce(next_known_after_latest_days >= {{ window_days }}, true)
+    {% endfor %}
 ),
 
-changes as (
-    select
-        account_id,
-        window_days,
-        starts_on as change_date,
-        {% for measure in measures %}
-            {{ measure }},
-        {% endfor %}
-        1 as direction
-    from clipped_intervals
-
-    union all
-
-    select
-        account_id,
-        window_days,
-        ends_before as change_date,
-        {% for measure in measures %}
-            {{ measure }},
-        {% endfor %}
-        -1 as direction
-    from clipped_intervals
-),
-
-daily_changes as (
+daily_member_changes as (
     select
         account_id,
         change_date,
-        {% for measure in measures %}
+        {% for measure in member_measures.values() %}
             {%- set measure_loop = loop %}
             {% for window_days in windows %}
-                sum(
-                    case when window_days = {{ window_days }} then direction * {{ measure }} else 0 end
-                ) as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+                sum({{ measure }}_{{ window_days }}d)
+                    as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
             {% endfor %}
         {% endfor %}
-    from changes
+    from member_changes
     group by
         account_id,
         change_date
 ),
 
-account_first_dates as (
+account_ranges as (
+    {#- The series starts early enough that every event that can fall in a window of a shown
+        as-of date is in the running totals; rows before first_known_date are dropped at the end. -#}
     select
         account_id,
-        min(available_date) as first_known_date
-    from account_events
+        min(first_available_date) as first_known_date,
+        greatest(
+            min(occurred_date),
+            {{ dbt.cast(dbt.dateadd('day', 1 - largest_window, 'min(first_available_date)'), 'date') }}
+        ) as series_start_date
+    from activity_days
     group by account_id
 ),
 
-day_offsets as (
-    select day_numbers.generated_number - 1 as day_offset
-    from day_numbers
-    cross join stream_bounds
-    where
-        day_numbers.generated_number - 1
-        <= {{ dbt.datediff('stream_bounds.first_available_date', 'stream_bounds.last_available_date', 'day') }}
-),
-
 series as (
-    {#- Every date from the account's first known event date to the stream's last available
-        date. -#}
     select
-        account_first_dates.account_id,
-        {{ dbt.cast(
-            dbt.dateadd('day', 'day_offsets.day_offset', 'account_first_dates.first_known_date'), 'date'
-        ) }} as as_of_date
-    from account_first_dates
+        account_ranges.account_id,
+        account_ranges.first_known_date,
+        {{ dbt.cast(dbt.dateadd('day', 'day_offsets.day_offset', 'account_ranges.series_start_date'), 'date') }}
+            as as_of_date
+    from account_ranges
     cross join stream_bounds
     inner join day_offsets
         on
             day_offsets.day_offset
-            <= {{ dbt.datediff('account_first_dates.first_known_date', 'stream_bounds.last_available_date', 'day') }}
+            <= {{ dbt.datediff('account_ranges.series_start_date', 'stream_bounds.last_available_date', 'day') }}
+),
+
+running_totals as (
+    select
+        series.account_id,
+        series.first_known_date,
+        series.as_of_date,
+        sum(coalesce(activity_days.event_count, 0)) over (
+            partition by series.account_id
+            order by series.as_of_date
+            rows between unbounded preceding and current row
+        ) as event_count_to_date,
+        sum(case when activity_days.account_id is null then 0 else 1 end) over (
+            partition by series.account_id
+            order by series.as_of_date
+            rows between unbounded preceding and current row
+        ) as active_day_count_to_date,
+        {% for measure in member_measures.values() %}
+            {%- set measure_loop = loop %}
+            {% for window_days in windows %}
+                sum(coalesce(daily_member_changes.{{ measure }}_{{ window_days }}d, 0)) over (
+                    partition by series.account_id
+                    order by series.as_of_date
+                    rows between unbounded preceding and current row
+                ) as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+            {% endfor %}
+        {% endfor %}
+    from series
+    left join activity_days
+        on
+            series.account_id = activity_days.account_id
+            and series.as_of_date = activity_days.occurred_date
+    left join daily_member_changes
+        on
+            series.account_id = daily_member_changes.account_id
+            and series.as_of_date = daily_member_changes.change_date
+),
+
+windowed as (
+    select
+        running_totals.account_id,
+        running_totals.first_known_date,
+        running_totals.as_of_date,
+        {% for measure in ['event_count', 'active_day_count', 'active_seat_count', 'distinct_feature_count'] %}
+            {%- set measure_loop = loop %}
+            {% for window_days in windows %}
+                {% if measure in member_measures.values() %}
+                    running_totals.{{ measure }}_{{ window_days }}d
+                {% else %}
+                    running_totals.{{ measure }}_to_date
+                    - coalesce(lag(running_totals.{{ measure }}_to_date, {{ window_days }}) over (
+                        partition by running_totals.account_id
+                        order by running_totals.as_of_date
+                    ), 0)
+                    - coalesce(pending.{{ measure }}_{{ window_days }}d, 0)
+                {% endif %}
+                as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+            {% endfor %}
+        {% endfor %}
+    from running_totals
+    left join pending
+        on
+            running_totals.account_id = pending.account_id
+            and running_totals.as_of_date = pending.as_of_date
 ),
 
 final as (
     select
-        series.account_id,
-        series.as_of_date,
-        {% for measure in measures %}
+        account_id,
+        as_of_date,
+        {% for measure in ['event_count', 'active_day_count', 'active_seat_count', 'distinct_feature_count'] %}
             {%- set measure_loop = loop %}
             {% for window_days in windows %}
-                cast(sum(coalesce(daily_changes.{{ measure }}_{{ window_days }}d, 0)) over (
-                    partition by series.account_id
-                    order by series.as_of_date
-                    rows between unbounded preceding and current row
-                ) as {{ dbt.type_bigint() }}) as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+                cast({{ measure }}_{{ window_days }}d as {{ dbt.type_bigint() }})
+                    as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
             {% endfor %}
         {% endfor %}
-    from series
-    left join daily_changes
-        on
-            series.account_id = daily_changes.account_id
-            and series.as_of_date = daily_changes.change_date
+    from windowed
+    where as_of_date >= first_known_date
 )
 
 select * from final

@@ -6,15 +6,15 @@
     occurred in (d - N, d] and were known by d. So a late event never changes an earlier as-of
     row; it counts from the day it arrived, if it is still inside the window.
 
-    How: every contribution to a window count holds over one interval of as-of dates, so it is
-    written as +x on the day it starts and -x on the day after it ends; a running total of these
-    changes over a dense date series gives every count for every date in one pass.
-      - events and page views of an (occurred day, available day) group count from the
-        available day until N days after the occurred day;
-      - an active day counts from the day its first event became known, likewise;
-      - a feature (event name, page views excluded) counts while the latest occurrence known so
-        far is inside the window: each time a newer occurrence becomes known it takes over
-        (feature_spans), so a feature is never counted twice and distinct counts stay exact.
+    How, in one pass over a dense daily series per user:
+      - Events, page views and active days: a running total by occurred day, less the same total
+        N days earlier, less what had occurred in the window but was not known yet (pending: only
+        late events, expanded over the few as-of dates they were pending).
+      - Distinct features (event names, page views excluded): a feature counts as of d while an
+        occurrence known by d lies in the window, i.e. on the union of the as-of intervals
+        [available date, occurred date + N) of its occurrences. Sorted by available date, a
+        running maximum of the occurred date finds where each union starts and ends; +1 / -1 at
+        those dates and a running total give the exact distinct count.
     The series runs from the user's first known event date to the latest available date in the
     stream, so "as of any date" is one lookup. -#}
 {%- set windows = var('pql_usage_windows') -%}
@@ -25,13 +25,10 @@
         ~ windows
     ) }}
 {%- endif -%}
+{%- set largest_window = windows | max -%}
 {%- set page_view_event = 'page_viewed' -%}
 {#- Upper bound of the date series' length: 2^16 days (about 179 years) of loads. -#}
 {%- set max_series_days = 65536 -%}
-{%- set measures = ['event_count', 'active_day_count', 'distinct_feature_count', 'page_view_count'] -%}
-{%- set feature_window_end = dbt.cast(
-    dbt.dateadd('day', 'usage_windows.window_days', 'feature_spans.occurred_date'), 'date'
-) -%}
 
 with
 
@@ -59,11 +56,15 @@ stream_bounds as (
     from known_events
 ),
 
-usage_windows as (
-    {% for window_days in windows %}
-        select {{ window_days }} as window_days
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+day_offsets as (
+    {#- 0, 1, ... up to the stream's span plus the largest window. -#}
+    select day_numbers.generated_number - 1 as day_offset
+    from day_numbers
+    cross join stream_bounds
+    where
+        day_numbers.generated_number - 1
+        <= {{ dbt.datediff('stream_bounds.first_available_date', 'stream_bounds.last_available_date', 'day') }}
+        + {{ largest_window }}
 ),
 
 user_events as (
@@ -71,212 +72,282 @@ user_events as (
     where user_id is not null
 ),
 
-event_groups as (
-    {#- One row per user, occurred day and available day (on-time events: the same day). The
-        group with the earliest available day of an occurred day makes it an active day. -#}
-    select
-        user_id,
-        occurred_date,
-        available_date,
-        count(*) as event_count,
-        sum(case when event_name = '{{ page_view_event }}' then 1 else 0 end) as page_view_count,
-        case
-            when available_date = min(available_date) over (partition by user_id, occurred_date)
-                then 1
-            else 0
-        end as active_day_count
-    from user_events
-    group by
-        user_id,
-        occurred_date,
-        available_date
-),
-
-feature_days as (
+user_event_days as (
+    {#- One row per user, event name and occurred day, with the day its first event was known. -#}
     select
         user_id,
         event_name,
         occurred_date,
-        min(available_date) as available_date
+        count(*) as event_count,
+        min(available_date) as first_available_date
     from user_events
-    where event_name != '{{ page_view_event }}'
     group by
         user_id,
         event_name,
         occurred_date
 ),
 
-feature_occurrences as (
+activity_days as (
     select
         user_id,
-        event_name,
+        occurred_date,
+        sum(event_count) as event_count,
+        sum(case when event_name = '{{ page_view_event }}' then event_count else 0 end) as page_view_count,
+        min(first_available_date) as first_available_date
+    from user_event_days
+    group by
+        user_id,
+        occurred_date
+),
+
+late_event_groups as (
+    select
+        user_id,
         occurred_date,
         available_date,
+        count(*) as event_count,
+        sum(case when event_name = '{{ page_view_event }}' then 1 else 0 end) as page_view_count
+    from user_events
+    where available_date > occurred_date
+    group by
+        user_id,
+        occurred_date,
+        available_date
+),
+
+pending as (
+    {#- Per as-of date, what had occurred inside each window but was not known yet. A day is a
+        pending active day until its first event is known. -#}
+    select
+        late_event_groups.user_id,
+        {{ dbt.cast(dbt.dateadd('day', 'day_offsets.day_offset', 'late_event_groups.occurred_date'), 'date') }} as as_of_date,
+        {% for window_days in windows %}
+            sum(case when day_offsets.day_offset < {{ window_days }} then late_event_groups.event_count else 0 end)
+                as event_count_{{ window_days }}d,
+            sum(case when day_offsets.day_offset < {{ window_days }} then late_event_groups.page_view_count else 0 end)
+                as page_view_count_{{ window_days }}d,
+            sum(
+                case
+                    when
+                        day_offsets.day_offset < {{ window_days }}
+                        and late_event_groups.available_date = activity_days.first_available_date
+                        then 1
+                    else 0
+                end
+            ) as active_day_count_{{ window_days }}d{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from late_event_groups
+    inner join activity_days
+        on
+            late_event_groups.user_id = activity_days.user_id
+            and late_event_groups.occurred_date = activity_days.occurred_date
+    inner join day_offsets
+        on
+            day_offsets.day_offset < {{ largest_window }}
+            and day_offsets.day_offset
+            < {{ dbt.datediff('late_event_groups.occurred_date', 'late_event_groups.available_date', 'day') }}
+    group by
+        late_event_groups.user_id,
+        {{ dbt.cast(dbt.dateadd('day', 'day_offsets.day_offset', 'late_event_groups.occurred_date'), 'date') }}
+),
+
+feature_occurrences as (
+    {#- Each feature's occurrence days in the order they became known, with the latest occurred
+        day known before each one and the next one's available day. -#}
+    select
+        user_id,
+        occurred_date,
+        first_available_date,
         max(occurred_date) over (
             partition by user_id, event_name
-            order by available_date, occurred_date
+            order by first_available_date, occurred_date
             rows between unbounded preceding and 1 preceding
-        ) as previous_latest_occurred_date
-    from feature_days
-),
-
-feature_spans as (
-    {#- The occurrences that were the latest known one when they arrived, each in force until
-        the next one arrives (superseded_date). -#}
-    select
-        user_id,
-        event_name,
-        occurred_date,
-        available_date,
-        lead(available_date) over (
+        ) as previous_latest_occurred_date,
+        lead(first_available_date) over (
             partition by user_id, event_name
-            order by available_date, occurred_date
-        ) as superseded_date
+            order by first_available_date, occurred_date
+        ) as next_available_date
+    from user_event_days
+    where event_name != '{{ page_view_event }}'
+),
+
+feature_runs as (
+    {#- Day counts between the dates that decide where a feature's count starts and stops. -#}
+    select
+        user_id,
+        first_available_date,
+        greatest(coalesce(previous_latest_occurred_date, occurred_date), occurred_date)
+            as latest_occurred_date,
+        {{ dbt.datediff('occurred_date', 'first_available_date', 'day') }} as known_after_days,
+        {{ dbt.datediff('previous_latest_occurred_date', 'first_available_date', 'day') }}
+            as known_after_previous_days,
+        {{ dbt.datediff(
+            'greatest(coalesce(previous_latest_occurred_date, occurred_date), occurred_date)',
+            'next_available_date',
+            'day'
+        ) }} as next_known_after_latest_days,
+        {{ dbt.datediff(
+            'greatest(coalesce(previous_latest_occurred_date, occurred_date), occurred_date)',
+            'first_available_date',
+            'day'
+        ) }} as known_after_latest_days
     from feature_occurrences
-    where
-        previous_latest_occurred_date is null
-        or occurred_date > previous_latest_occurred_date
 ),
 
-intervals as (
-    {#- Each contribution with the as-of dates it counts on: [starts_on, ends_before). -#}
-    select
-        event_groups.user_id,
-        usage_windows.window_days,
-        event_groups.available_date as starts_on,
-        {{ dbt.cast(
-            dbt.dateadd('day', 'usage_windows.window_days', 'event_groups.occurred_date'), 'date'
-        ) }} as ends_before,
-        event_groups.event_count,
-        event_groups.active_day_count,
-        0 as distinct_feature_count,
-        event_groups.page_view_count
-    from event_groups
-    cross join usage_windows
-
-    union all
-
-    select
-        feature_spans.user_id,
-        usage_windows.window_days,
-        feature_spans.available_date as starts_on,
-        least(coalesce(feature_spans.superseded_date, {{ feature_window_end }}), {{ feature_window_end }})
-            as ends_before,
-        0 as event_count,
-        0 as active_day_count,
-        1 as distinct_feature_count,
-        0 as page_view_count
-    from feature_spans
-    cross join usage_windows
-),
-
-clipped_intervals as (
+feature_changes as (
+    {#- For window N a feature starts counting when an occurrence becomes known less than N days
+        after it occurred while no earlier occurrence still counts (none occurred in the last N
+        days); it stops N days after the latest occurrence known, unless the next occurrence is
+        known by then. -#}
     select
         user_id,
-        window_days,
-        starts_on,
-        ends_before,
-        event_count,
-        active_day_count,
-        distinct_feature_count,
-        page_view_count
-    from intervals
-    where starts_on < ends_before
-),
-
-changes as (
-    select
-        user_id,
-        window_days,
-        starts_on as change_date,
-        {% for measure in measures %}
-            {{ measure }},
+        first_available_date as change_date,
+        {% for window_days in windows %}
+            case
+                when
+                    known_after_days < {{ window_days }}
+                    and coalesce(known_after_previous_days >= {{ window_days }}, true)
+                    then 1
+                else 0
+            end as distinct_feature_count_{{ window_days }}d{% if not loop.last %},{% endif %}
         {% endfor %}
-        1 as direction
-    from clipped_intervals
+    from feature_runs
+    {% for window_days in windows %}
+        {%- set outer_window = window_days %}
 
-    union all
+        union all
 
-    select
-        user_id,
-        window_days,
-        ends_before as change_date,
-        {% for measure in measures %}
-            {{ measure }},
-        {% endfor %}
-        -1 as direction
-    from clipped_intervals
+        select
+            user_id,
+            {{ dbt.cast(dbt.dateadd('day', window_days, 'latest_occurred_date'), 'date') }} as change_date,
+            {% for other_window in windows %}
+                {{ -1 if other_window == outer_window else 0 }}
+                    as distinct_feature_count_{{ other_window }}d{% if not loop.last %},{% endif %}
+            {% endfor %}
+        from feature_runs
+        where
+            known_after_latest_days < {{ window_days }}
+            and coalesce(next_known_after_latest_days >= {{ window_days }}, true)
+    {% endfor %}
 ),
 
-daily_changes as (
+daily_feature_changes as (
     select
         user_id,
         change_date,
-        {% for measure in measures %}
-            {%- set measure_loop = loop %}
-            {% for window_days in windows %}
-                sum(
-                    case when window_days = {{ window_days }} then direction * {{ measure }} else 0 end
-                ) as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
-            {% endfor %}
+        {% for window_days in windows %}
+            sum(distinct_feature_count_{{ window_days }}d)
+                as distinct_feature_count_{{ window_days }}d{% if not loop.last %},{% endif %}
         {% endfor %}
-    from changes
+    from feature_changes
     group by
         user_id,
         change_date
 ),
 
-user_first_dates as (
+user_ranges as (
+    {#- The series starts early enough that every event that can fall in a window of a shown
+        as-of date is in the running totals; rows before first_known_date are dropped at the end. -#}
     select
         user_id,
-        min(available_date) as first_known_date
-    from user_events
+        min(first_available_date) as first_known_date,
+        greatest(
+            min(occurred_date),
+            {{ dbt.cast(dbt.dateadd('day', 1 - largest_window, 'min(first_available_date)'), 'date') }}
+        ) as series_start_date
+    from activity_days
     group by user_id
 ),
 
-day_offsets as (
-    select day_numbers.generated_number - 1 as day_offset
-    from day_numbers
-    cross join stream_bounds
-    where
-        day_numbers.generated_number - 1
-        <= {{ dbt.datediff('stream_bounds.first_available_date', 'stream_bounds.last_available_date', 'day') }}
-),
-
 series as (
-    {#- Every date from the user's first known event date to the stream's last available date. -#}
     select
-        user_first_dates.user_id,
-        {{ dbt.cast(
-            dbt.dateadd('day', 'day_offsets.day_offset', 'user_first_dates.first_known_date'), 'date'
-        ) }} as as_of_date
-    from user_first_dates
+        user_ranges.user_id,
+        user_ranges.first_known_date,
+        {{ dbt.cast(dbt.dateadd('day', 'day_offsets.day_offset', 'user_ranges.series_start_date'), 'date') }} as as_of_date
+    from user_ranges
     cross join stream_bounds
     inner join day_offsets
         on
             day_offsets.day_offset
-            <= {{ dbt.datediff('user_first_dates.first_known_date', 'stream_bounds.last_available_date', 'day') }}
+            <= {{ dbt.datediff('user_ranges.series_start_date', 'stream_bounds.last_available_date', 'day') }}
+),
+
+running_totals as (
+    select
+        series.user_id,
+        series.first_known_date,
+        series.as_of_date,
+        {% for measure in ['event_count', 'page_view_count'] %}
+            sum(coalesce(activity_days.{{ measure }}, 0)) over (
+                partition by series.user_id
+                order by series.as_of_date
+                rows between unbounded preceding and current row
+            ) as {{ measure }}_to_date,
+        {% endfor %}
+        sum(case when activity_days.user_id is null then 0 else 1 end) over (
+            partition by series.user_id
+            order by series.as_of_date
+            rows between unbounded preceding and current row
+        ) as active_day_count_to_date,
+        {% for window_days in windows %}
+            sum(coalesce(daily_feature_changes.distinct_feature_count_{{ window_days }}d, 0)) over (
+                partition by series.user_id
+                order by series.as_of_date
+                rows between unbounded preceding and current row
+            ) as distinct_feature_count_{{ window_days }}d{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from series
+    left join activity_days
+        on
+            series.user_id = activity_days.user_id
+            and series.as_of_date = activity_days.occurred_date
+    left join daily_feature_changes
+        on
+            series.user_id = daily_feature_changes.user_id
+            and series.as_of_date = daily_feature_changes.change_date
+),
+
+windowed as (
+    select
+        running_totals.user_id,
+        running_totals.first_known_date,
+        running_totals.as_of_date,
+        {% for measure in ['event_count', 'active_day_count', 'distinct_feature_count', 'page_view_count'] %}
+            {%- set measure_loop = loop %}
+            {% for window_days in windows %}
+                {% if measure == 'distinct_feature_count' %}
+                    running_totals.{{ measure }}_{{ window_days }}d
+                {% else %}
+                    running_totals.{{ measure }}_to_date
+                    - coalesce(lag(running_totals.{{ measure }}_to_date, {{ window_days }}) over (
+                        partition by running_totals.user_id
+                        order by running_totals.as_of_date
+                    ), 0)
+                    - coalesce(pending.{{ measure }}_{{ window_days }}d, 0)
+                {% endif %}
+                as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+            {% endfor %}
+        {% endfor %}
+    from running_totals
+    left join pending
+        on
+            running_totals.user_id = pending.user_id
+            and running_totals.as_of_date = pending.as_of_date
 ),
 
 final as (
     select
-        series.user_id,
-        series.as_of_date,
-        {% for measure in measures %}
+        user_id,
+        as_of_date,
+        {% for measure in ['event_count', 'active_day_count', 'distinct_feature_count', 'page_view_count'] %}
             {%- set measure_loop = loop %}
             {% for window_days in windows %}
-                cast(sum(coalesce(daily_changes.{{ measure }}_{{ window_days }}d, 0)) over (
-                    partition by series.user_id
-                    order by series.as_of_date
-                    rows between unbounded preceding and current row
-                ) as {{ dbt.type_bigint() }}) as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
+                cast({{ measure }}_{{ window_days }}d as {{ dbt.type_bigint() }})
+                    as {{ measure }}_{{ window_days }}d{% if not (loop.last and measure_loop.last) %},{% endif %}
             {% endfor %}
         {% endfor %}
-    from series
-    left join daily_changes
-        on
-            series.user_id = daily_changes.user_id
-            and series.as_of_date = daily_changes.change_date
+    from windowed
+    where as_of_date >= first_known_date
 )
 
 select * from final

@@ -31,7 +31,7 @@ def test_build_ran_every_data_test_and_unit_test(built):
         statuses.setdefault(kind, []).append(result["status"])
     assert len(statuses["unit_test"]) >= 5
     assert len(statuses["test"]) >= 50
-    failures = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
+    failures = [r["unique_id"] for r in results if r["status"] not in ("success", "pass", "no-op")]
     assert failures == []
 
 

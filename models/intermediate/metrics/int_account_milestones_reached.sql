@@ -25,6 +25,11 @@ accounts as (
     select * from {{ ref('int_accounts_profiled') }}
 ),
 
+internal_users as (
+    select user_id from users
+    where is_internal
+),
+
 milestone_events as (
     select
         events.account_id,
@@ -39,11 +44,11 @@ milestone_events as (
     from events
     inner join milestones
         on events.event_name = milestones.event_name
-    left join users
-        on events.user_id = users.user_id
+    left join internal_users
+        on events.user_id = internal_users.user_id
     where
         events.account_id is not null
-        and not coalesce(users.is_internal, false)
+        and internal_users.user_id is null
 ),
 
 ranked as (

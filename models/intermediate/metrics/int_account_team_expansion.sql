@@ -6,12 +6,12 @@
     They follow the point-in-time rule of the usage windows: an event counts as of d once it is
     known (available date <= d); the windowed counts cover events that occurred in (d - N, d].
 
-    Seats are the account's linked users (int_user_accounts_linked) who are not internal, from
-    the date of first_linked_at; a link dated before the stream's first available date counts
-    from that date. Departments are the distinct personas among the seats (the persona trait
-    stands in for a department). Seats and personas come from the current links and traits, so
-    unlike the event counts they are not strictly point in time: a link dates from the first
-    time its evidence occurred, and a later trait change rewrites the persona.
+    Seats are the account's linked users (int_user_accounts_linked) who are not internal, from the
+    day the link was known: the later of the dates of first_linked_at and
+    first_linked_received_at (the same rule as for events), and never before the stream's first
+    available date. Departments are the distinct personas among the seats (the persona trait
+    stands in for a department); the persona is the user's latest, so a persona change rewrites
+    history, the one part of this model that is not point in time.
 
     Active seats are seats with an event in this account in the window; they are taken from
     int_account_usage_windows (its active seats are non-internal users with events in the
@@ -29,14 +29,18 @@
 {%- set invite_accepted_event = var('pql_invite_accepted_event', 'invite_accepted') -%}
 {#- Upper bound of the date series' length: 2^16 days (about 179 years) of loads. -#}
 {%- set max_series_days = 65536 -%}
+{%- set invites_sent_in_window = 'invites_sent_count_' ~ invite_window_days ~ 'd' -%}
+{%- set invites_accepted_in_window = 'invites_accepted_count_' ~ invite_window_days ~ 'd' -%}
 {%- set measures = [
     'invites_sent_count',
     'invites_accepted_count',
-    'invites_sent_count_' ~ invite_window_days ~ 'd',
-    'invites_accepted_count_' ~ invite_window_days ~ 'd',
+    invites_sent_in_window,
+    invites_accepted_in_window,
     'seat_count',
     'department_count',
 ] -%}
+{%- set running_total = 'partition by series.account_id order by series.as_of_date
+                rows between unbounded preceding and current row' -%}
 
 with
 
@@ -60,21 +64,38 @@ day_numbers as (
     {{ dbt.generate_series(max_series_days) }}
 ),
 
+internal_users as (
+    select user_id from users
+    where is_internal
+),
+
 known_events as (
     select
         account_id,
         user_id,
         event_name,
         occurred_date,
-        greatest(occurred_date, {{ dbt.cast('resolved_received_at', 'date') }}) as available_date
+        greatest(
+            occurred_date,
+            {{ dbt.cast('resolved_received_at', 'date') }}
+        ) as available_date
     from events
 ),
 
 stream_bounds as (
     select
         min(available_date) as first_available_date,
-        max(available_date) as last_available_date
+        max(available_date) as last_available_date,
+        {{ dbt.datediff('min(available_date)', 'max(available_date)', 'day') }}
+            as span_days
     from known_events
+),
+
+day_offsets as (
+    select day_numbers.generated_number - 1 as day_offset
+    from day_numbers
+    cross join stream_bounds
+    where day_numbers.generated_number - 1 <= stream_bounds.span_days
 ),
 
 account_events as (
@@ -84,11 +105,11 @@ account_events as (
         known_events.occurred_date,
         known_events.available_date
     from known_events
-    left join users
-        on known_events.user_id = users.user_id
+    left join internal_users
+        on known_events.user_id = internal_users.user_id
     where
         known_events.account_id is not null
-        and not coalesce(users.is_internal, false)
+        and internal_users.user_id is null
 ),
 
 invites as (
@@ -96,22 +117,29 @@ invites as (
         account_id,
         occurred_date,
         available_date,
+        {{ dbt.cast(dbt.dateadd('day', invite_window_days, 'occurred_date'), 'date') }}
+            as leaves_window_date,
         case when event_name = {{ sql_string_list([invite_sent_event]) }} then 1 else 0 end
             as invites_sent_count,
         case when event_name = {{ sql_string_list([invite_accepted_event]) }} then 1 else 0 end
             as invites_accepted_count
     from account_events
-    where event_name in (
-        {{ sql_string_list([invite_sent_event]) }}, {{ sql_string_list([invite_accepted_event]) }}
-    )
+    where event_name in ({{ sql_string_list([invite_sent_event, invite_accepted_event]) }})
 ),
 
 seats as (
+    {#- A seat counts from the day its link was known: the later of the day its first evidence
+        occurred and the day that evidence (or, for a domain link, the user and the account) was
+        loaded; a link known before the stream's first available date counts from that date. -#}
     select
         links.account_id,
         users.persona,
         greatest(
-            {{ dbt.cast('links.first_linked_at', 'date') }},
+            coalesce(
+                {{ dbt.cast('links.first_linked_at', 'date') }},
+                {{ dbt.cast('links.first_linked_received_at', 'date') }}
+            ),
+            {{ dbt.cast('links.first_linked_received_at', 'date') }},
             stream_bounds.first_available_date
         ) as seated_date
     from links
@@ -120,7 +148,7 @@ seats as (
     cross join stream_bounds
     where
         not users.is_internal
-        and {{ dbt.cast('links.first_linked_at', 'date') }} <= stream_bounds.last_available_date
+        and links.first_linked_received_at is not null
 ),
 
 departments as (
@@ -143,16 +171,10 @@ changes as (
         available_date as change_date,
         invites_sent_count,
         invites_accepted_count,
-        case
-            when available_date < {{ dbt.dateadd('day', invite_window_days, 'occurred_date') }}
-                then invites_sent_count
-            else 0
-        end as invites_sent_count_{{ invite_window_days }}d,
-        case
-            when available_date < {{ dbt.dateadd('day', invite_window_days, 'occurred_date') }}
-                then invites_accepted_count
-            else 0
-        end as invites_accepted_count_{{ invite_window_days }}d,
+        case when available_date < leaves_window_date then invites_sent_count else 0 end
+            as {{ invites_sent_in_window }},
+        case when available_date < leaves_window_date then invites_accepted_count else 0 end
+            as {{ invites_accepted_in_window }},
         0 as seat_count,
         0 as department_count
     from invites
@@ -161,15 +183,15 @@ changes as (
 
     select
         account_id,
-        {{ dbt.cast(dbt.dateadd('day', invite_window_days, 'occurred_date'), 'date') }} as change_date,
+        leaves_window_date as change_date,
         0 as invites_sent_count,
         0 as invites_accepted_count,
-        -1 * invites_sent_count as invites_sent_count_{{ invite_window_days }}d,
-        -1 * invites_accepted_count as invites_accepted_count_{{ invite_window_days }}d,
+        -1 * invites_sent_count as {{ invites_sent_in_window }},
+        -1 * invites_accepted_count as {{ invites_accepted_in_window }},
         0 as seat_count,
         0 as department_count
     from invites
-    where available_date < {{ dbt.dateadd('day', invite_window_days, 'occurred_date') }}
+    where available_date < leaves_window_date
 
     union all
 
@@ -178,8 +200,8 @@ changes as (
         seated_date as change_date,
         0 as invites_sent_count,
         0 as invites_accepted_count,
-        0 as invites_sent_count_{{ invite_window_days }}d,
-        0 as invites_accepted_count_{{ invite_window_days }}d,
+        0 as {{ invites_sent_in_window }},
+        0 as {{ invites_accepted_in_window }},
         1 as seat_count,
         0 as department_count
     from seats
@@ -191,8 +213,8 @@ changes as (
         first_seated_date as change_date,
         0 as invites_sent_count,
         0 as invites_accepted_count,
-        0 as invites_sent_count_{{ invite_window_days }}d,
-        0 as invites_accepted_count_{{ invite_window_days }}d,
+        0 as {{ invites_sent_in_window }},
+        0 as {{ invites_accepted_in_window }},
         0 as seat_count,
         1 as department_count
     from departments
@@ -211,8 +233,8 @@ daily_changes as (
         change_date
 ),
 
-account_first_dates as (
-    {#- The account's first known event or first seat, whichever comes first. -#}
+account_ranges as (
+    {#- From the account's first known event or first seat, whichever comes first. -#}
     select
         account_id,
         min(first_date) as first_date
@@ -226,31 +248,24 @@ account_first_dates as (
             account_id,
             seated_date as first_date
         from seats
-    ) as starts
+    ) as first_dates
     group by account_id
-),
-
-day_offsets as (
-    select day_numbers.generated_number - 1 as day_offset
-    from day_numbers
-    cross join stream_bounds
-    where
-        day_numbers.generated_number - 1
-        <= {{ dbt.datediff('stream_bounds.first_available_date', 'stream_bounds.last_available_date', 'day') }}
 ),
 
 series as (
     select
-        account_first_dates.account_id,
+        account_ranges.account_id,
         {{ dbt.cast(
-            dbt.dateadd('day', 'day_offsets.day_offset', 'account_first_dates.first_date'), 'date'
+            dbt.dateadd('day', 'day_offsets.day_offset', 'account_ranges.first_date'), 'date'
         ) }} as as_of_date
-    from account_first_dates
+    from account_ranges
     cross join stream_bounds
     inner join day_offsets
         on
             day_offsets.day_offset
-            <= {{ dbt.datediff('account_first_dates.first_date', 'stream_bounds.last_available_date', 'day') }}
+            <= {{ dbt.datediff(
+                'account_ranges.first_date', 'stream_bounds.last_available_date', 'day'
+            ) }}
 ),
 
 running_totals as (
@@ -258,11 +273,10 @@ running_totals as (
         series.account_id,
         series.as_of_date,
         {% for measure in measures %}
-            cast(sum(coalesce(daily_changes.{{ measure }}, 0)) over (
-                partition by series.account_id
-                order by series.as_of_date
-                rows between unbounded preceding and current row
-            ) as {{ dbt.type_bigint() }}) as {{ measure }}{% if not loop.last %},{% endif %}
+            cast(
+                sum(coalesce(daily_changes.{{ measure }}, 0)) over ({{ running_total }})
+                as {{ dbt.type_bigint() }}
+            ) as {{ measure }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from series
     left join daily_changes
@@ -277,17 +291,19 @@ final as (
         running_totals.as_of_date,
         running_totals.invites_sent_count,
         running_totals.invites_accepted_count,
-        running_totals.invites_sent_count_{{ invite_window_days }}d,
-        running_totals.invites_accepted_count_{{ invite_window_days }}d,
+        running_totals.{{ invites_sent_in_window }},
+        running_totals.{{ invites_accepted_in_window }},
         running_totals.seat_count,
         {% for window_days in windows %}
-            cast(coalesce(usage_windows.active_seat_count_{{ window_days }}d, 0) as {{ dbt.type_bigint() }})
-                as active_seat_count_{{ window_days }}d,
+            cast(
+                coalesce(usage_windows.active_seat_count_{{ window_days }}d, 0)
+                as {{ dbt.type_bigint() }}
+            ) as active_seat_count_{{ window_days }}d,
         {% endfor %}
         {% for window_days in windows %}
-            running_totals.seat_count - coalesce(lag(running_totals.seat_count, {{ window_days }}) over (
-                partition by running_totals.account_id
-                order by running_totals.as_of_date
+            running_totals.seat_count
+            - coalesce(lag(running_totals.seat_count, {{ window_days }}) over (
+                partition by running_totals.account_id order by running_totals.as_of_date
             ), 0) as seat_growth_{{ window_days }}d,
         {% endfor %}
         running_totals.department_count

@@ -56,7 +56,8 @@ final as (
         {{ dbt.cast(dbt.date_trunc('day', 'reached.reached_at'), 'date') }} as reached_date,
         reached.known_date,
         users.signed_up_at,
-        {{ dbt.datediff('users.signed_up_at', 'reached.reached_at', 'hour') }} as hours_from_signup
+        {{ dbt.datediff('users.signed_up_at', 'reached.reached_at', 'hour') }}
+            as hours_from_signup
     from reached
     left join users
         on reached.user_id = users.user_id

@@ -1,3 +1,5 @@
+{%- set paying_statuses = sql_string_list(var('pql_paying_statuses')) -%}
+
 with
 
 accounts as (
@@ -20,8 +22,8 @@ users as (
     select * from {{ ref('int_users_profiled') }}
 ),
 
-user_activity as (
-    select * from {{ ref('int_user_activity_daily') }}
+team_expansion as (
+    select * from {{ ref('int_account_team_expansion') }}
 ),
 
 current_subscription as (
@@ -32,13 +34,13 @@ current_subscription as (
         plan,
         subscription_status,
         mrr,
-        is_paid_plan and subscription_status in ('active', 'past_due') as is_paying
+        is_paid_plan and subscription_status in ({{ paying_statuses }}) as is_paying
     from subscriptions
     where is_current_version and account_id is not null
     qualify row_number() over (
         partition by account_id
         order by
-            (is_paid_plan and subscription_status in ('active', 'past_due')) desc,
+            (is_paid_plan and subscription_status in ({{ paying_statuses }})) desc,
             started_at desc,
             updated_at desc,
             subscription_id asc
@@ -52,35 +54,27 @@ first_paid as (
         account_id,
         min(updated_at) as first_paid_at
     from subscriptions
-    where is_paid_plan and subscription_status in ('active', 'past_due') and account_id is not null
+    where is_paid_plan and subscription_status in ({{ paying_statuses }}) and account_id is not null
     group by account_id
 ),
 
-as_of as (
-    select max(activity_date) as as_of_date
-    from user_activity
+current_seats as (
+    {#- Seats as of the latest date in the data, from the point-in-time team expansion model. -#}
+    select
+        account_id,
+        seat_count,
+        active_seat_count_{{ var('pql_active_seat_days') }}d as active_seat_count
+    from team_expansion
+    qualify row_number() over (partition by account_id order by as_of_date desc) = 1
 ),
 
-active_users as (
-    select distinct user_activity.user_id
-    from user_activity
-    cross join as_of
-    where
-        user_activity.activity_date
-        > {{ dbt.dateadd('day', -1 * (var('pql_active_seat_days') | int), 'as_of.as_of_date') }}
-),
-
-seats as (
+explicit_seats as (
     select
         links.account_id,
-        count(*) as seat_count,
-        count(active_users.user_id) as active_seat_count,
         sum(case when links.link_method = 'explicit' then 1 else 0 end) as explicit_seat_count
     from links
     inner join users
         on links.user_id = users.user_id
-    left join active_users
-        on links.user_id = active_users.user_id
     where not users.is_internal
     group by links.account_id
 ),
@@ -100,9 +94,10 @@ final as (
         first_paid.first_paid_at,
         crm_matches.crm_account_id,
         crm_matches.crm_match_method,
-        cast(coalesce(seats.seat_count, 0) as {{ dbt.type_bigint() }}) as seat_count,
-        cast(coalesce(seats.active_seat_count, 0) as {{ dbt.type_bigint() }}) as active_seat_count,
-        cast(coalesce(seats.explicit_seat_count, 0) as {{ dbt.type_bigint() }}) as explicit_seat_count,
+        cast(coalesce(current_seats.seat_count, 0) as {{ dbt.type_bigint() }}) as seat_count,
+        cast(coalesce(current_seats.active_seat_count, 0) as {{ dbt.type_bigint() }}) as active_seat_count,
+        cast(coalesce(explicit_seats.explicit_seat_count, 0) as {{ dbt.type_bigint() }})
+            as explicit_seat_count,
         accounts.first_observed_at as first_seen_at
     from accounts
     left join crm_matches
@@ -111,8 +106,10 @@ final as (
         on accounts.account_id = current_subscription.account_id
     left join first_paid
         on accounts.account_id = first_paid.account_id
-    left join seats
-        on accounts.account_id = seats.account_id
+    left join current_seats
+        on accounts.account_id = current_seats.account_id
+    left join explicit_seats
+        on accounts.account_id = explicit_seats.account_id
 )
 
 select * from final

@@ -1,0 +1,263 @@
+{#- "PQLs convert N times better than MQLs", measured. For each new-business definition, four
+    groups of leads (users for a user definition, accounts for an account definition):
+    pql (qualified at least once; clock from the first qualification date), mql (an MQL in the
+    CRM; clock from mql_at; accounts: the first MQL among the account's contacts), pql_and_mql
+    (both; clock from the later) and neither (the non-qualified rest; clock from signup). The
+    groups pql and mql overlap by pql_and_mql. For each: the share that got a first opportunity,
+    a won deal, and converted (won or self-serve paid) within var pql_conversion_window_days
+    days of the clock start, counted only over leads whose window is complete in the data and
+    who had not converted before the clock started; and the ratios to the mql and neither
+    groups. -#}
+{%- set window_days = var('pql_conversion_window_days', 90) | int -%}
+{%- set numeric = dbt.type_numeric() -%}
+with
+
+user_funnel as (
+    select * from {{ ref('fct_user_funnel') }}
+),
+
+account_funnel as (
+    select * from {{ ref('fct_account_funnel') }}
+),
+
+events as (
+    select * from {{ ref('int_events_deduplicated') }}
+),
+
+data_as_of as (
+    select {{ dbt.cast('max(events.resolved_received_at)', 'date') }} as data_as_of_date
+    from events
+),
+
+leads as (
+    select
+        'user' as entity,
+        definition_id,
+        signed_up_at,
+        {{ dbt.cast('first_qualified_date', dbt.type_timestamp()) }} as qualified_at,
+        mql_at,
+        first_opportunity_at,
+        won_at,
+        converted_at
+    from user_funnel
+    where not is_internal and is_eligible_at_signup
+
+    union all
+
+    select
+        'account' as entity,
+        definition_id,
+        signed_up_at,
+        {{ dbt.cast('first_qualified_date', dbt.type_timestamp()) }} as qualified_at,
+        mql_at,
+        first_opportunity_at,
+        won_at,
+        converted_at
+    from account_funnel
+    where is_eligible_at_signup
+),
+
+grouped as (
+    select
+        leads.*,
+        'pql' as lead_group,
+        leads.qualified_at as clock_started_at
+    from leads
+    where leads.qualified_at is not null
+
+    union all
+
+    select
+        leads.*,
+        'mql' as lead_group,
+        leads.mql_at as clock_started_at
+    from leads
+    where leads.mql_at is not null
+
+    union all
+
+    select
+        leads.*,
+        'pql_and_mql' as lead_group,
+        greatest(leads.qualified_at, leads.mql_at) as clock_started_at
+    from leads
+    where leads.qualified_at is not null and leads.mql_at is not null
+
+    union all
+
+    select
+        leads.*,
+        'neither' as lead_group,
+        leads.signed_up_at as clock_started_at
+    from leads
+    where leads.qualified_at is null and leads.mql_at is null
+),
+
+windowed as (
+    select
+        grouped.*,
+        {{ dbt.dateadd('day', window_days, 'grouped.clock_started_at') }} as window_ends_at
+    from grouped
+    where grouped.converted_at is null or grouped.converted_at >= grouped.clock_started_at
+),
+
+measured as (
+    select
+        windowed.entity,
+        windowed.definition_id,
+        windowed.lead_group,
+        windowed.window_ends_at
+        <= {{ dbt.dateadd('day', 1, 'data_as_of.data_as_of_date') }} as is_window_complete,
+        coalesce(windowed.first_opportunity_at < windowed.clock_started_at, false)
+            as had_opportunity_before,
+        coalesce(
+            windowed.first_opportunity_at >= windowed.clock_started_at
+            and windowed.first_opportunity_at < windowed.window_ends_at,
+            false
+        ) as has_opportunity,
+        coalesce(
+            windowed.won_at >= windowed.clock_started_at and windowed.won_at < windowed.window_ends_at,
+            false
+        ) as is_won,
+        coalesce(windowed.converted_at < windowed.window_ends_at, false) as is_converted,
+        case
+            when windowed.converted_at < windowed.window_ends_at
+                then {{ dbt.datediff(
+                    dbt.cast('windowed.clock_started_at', 'date'),
+                    dbt.cast('windowed.converted_at', 'date'),
+                    'day'
+                ) }}
+        end as days_to_conversion
+    from windowed
+    cross join data_as_of
+),
+
+definitions as (
+    select distinct
+        entity,
+        definition_id
+    from leads
+),
+
+lead_group_names as (
+    select 'pql' as lead_group
+    union all
+    select 'mql' as lead_group
+    union all
+    select 'pql_and_mql' as lead_group
+    union all
+    select 'neither' as lead_group
+),
+
+lead_groups as (
+    select
+        definitions.entity,
+        definitions.definition_id,
+        lead_group_names.lead_group
+    from definitions
+    cross join lead_group_names
+),
+
+counts as (
+    select
+        entity,
+        definition_id,
+        lead_group,
+        count(*) as entity_count,
+        sum(case when is_window_complete then 1 else 0 end) as measured_count,
+        sum(case when is_window_complete and had_opportunity_before then 1 else 0 end)
+            as had_opportunity_before_count,
+        sum(case when is_window_complete and has_opportunity then 1 else 0 end) as opportunity_count,
+        sum(case when is_window_complete and is_won then 1 else 0 end) as won_count,
+        sum(case when is_window_complete and is_converted then 1 else 0 end) as converted_count,
+        {{ percentile_cont('case when is_window_complete then days_to_conversion end', 0.5) }}
+            as median_days_to_conversion
+    from measured
+    group by
+        entity,
+        definition_id,
+        lead_group
+),
+
+filled as (
+    select
+        lead_groups.entity,
+        lead_groups.definition_id,
+        lead_groups.lead_group,
+        coalesce(counts.entity_count, 0) as entity_count,
+        coalesce(counts.measured_count, 0) as measured_count,
+        coalesce(counts.had_opportunity_before_count, 0) as had_opportunity_before_count,
+        coalesce(counts.opportunity_count, 0) as opportunity_count,
+        coalesce(counts.won_count, 0) as won_count,
+        coalesce(counts.converted_count, 0) as converted_count,
+        counts.median_days_to_conversion
+    from lead_groups
+    left join counts
+        on
+            lead_groups.entity = counts.entity
+            and lead_groups.definition_id = counts.definition_id
+            and lead_groups.lead_group = counts.lead_group
+),
+
+rated as (
+    select
+        *,
+        {{ safe_divide('opportunity_count', 'measured_count') }} as opportunity_rate,
+        {{ safe_divide('won_count', 'measured_count') }} as won_rate,
+        {{ safe_divide('converted_count', 'measured_count') }} as conversion_rate,
+        {{ wilson_bound('converted_count', 'measured_count', 'lower') }} as conversion_rate_ci_low,
+        {{ wilson_bound('converted_count', 'measured_count', 'upper') }} as conversion_rate_ci_high
+    from filled
+),
+
+baselines as (
+    select
+        entity,
+        definition_id,
+        max(case when lead_group = 'mql' then opportunity_rate end) as mql_opportunity_rate,
+        max(case when lead_group = 'mql' then won_rate end) as mql_won_rate,
+        max(case when lead_group = 'mql' then conversion_rate end) as mql_conversion_rate,
+        max(case when lead_group = 'neither' then conversion_rate end) as neither_conversion_rate
+    from rated
+    group by
+        entity,
+        definition_id
+),
+
+final as (
+    select
+        rated.entity || '|' || rated.definition_id || '|' || rated.lead_group as pql_vs_mql_id,
+        rated.entity,
+        rated.definition_id,
+        rated.lead_group,
+        cast({{ window_days }} as {{ dbt.type_int() }}) as conversion_window_days,
+        cast(rated.entity_count as {{ dbt.type_bigint() }}) as entity_count,
+        cast(rated.measured_count as {{ dbt.type_bigint() }}) as measured_count,
+        cast(rated.had_opportunity_before_count as {{ dbt.type_bigint() }}) as had_opportunity_before_count,
+        cast(rated.opportunity_count as {{ dbt.type_bigint() }}) as opportunity_count,
+        cast(rated.won_count as {{ dbt.type_bigint() }}) as won_count,
+        cast(rated.converted_count as {{ dbt.type_bigint() }}) as converted_count,
+        cast(rated.opportunity_rate as {{ dbt.type_numeric() }}) as opportunity_rate,
+        cast(rated.won_rate as {{ dbt.type_numeric() }}) as won_rate,
+        cast(rated.conversion_rate as {{ dbt.type_numeric() }}) as conversion_rate,
+        cast(rated.conversion_rate_ci_low as {{ numeric }}) as conversion_rate_ci_low,
+        cast(rated.conversion_rate_ci_high as {{ numeric }}) as conversion_rate_ci_high,
+        cast({{ safe_divide('rated.opportunity_rate', 'baselines.mql_opportunity_rate') }} as {{ numeric }})
+            as opportunity_rate_vs_mql,
+        cast({{ safe_divide('rated.won_rate', 'baselines.mql_won_rate') }} as {{ numeric }})
+            as won_rate_vs_mql,
+        cast({{ safe_divide('rated.conversion_rate', 'baselines.mql_conversion_rate') }} as {{ numeric }})
+            as conversion_rate_vs_mql,
+        cast(
+            {{ safe_divide('rated.conversion_rate', 'baselines.neither_conversion_rate') }}
+            as {{ dbt.type_numeric() }}
+        ) as conversion_rate_vs_neither,
+        cast(rated.median_days_to_conversion as {{ dbt.type_numeric() }}) as median_days_to_conversion
+    from rated
+    inner join baselines
+        on
+            rated.entity = baselines.entity
+            and rated.definition_id = baselines.definition_id
+)
+
+select * from final

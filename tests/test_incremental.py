@@ -11,6 +11,7 @@ import pytest
 from tests.support import build_from_scratch, copy_raw, run_dbt, scalar
 
 INCREMENTAL_MODELS = (
+    "main_intermediate.int_identities_observed",
     "main_intermediate.int_event_rows_classified",
     "main_intermediate.int_events_deduplicated",
     "main_intermediate.int_user_activity_daily",

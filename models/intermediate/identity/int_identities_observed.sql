@@ -1,7 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='observation_key',
+        on_schema_change='fail',
+    )
+}}
 {#- The one pass over the raw event tables that identity and account resolution need: every
     distinct pairing of anonymous id, user id and account seen on a message, with when it was
     first seen and first loaded. Rows with a bad timestamp still prove who was who, so they
-    count here even though the clean stream rejects them. -#}
+    count here even though the clean stream rejects them.
+    Incremental: only rows loaded since the watermark (less the lookback) are read; a pairing
+    seen again keeps the earliest times (min of the stored and the new), so re-reading the
+    lookback changes nothing and the result equals a full refresh. -#}
+{#- On a full build every row is read: the bound is the beginning of time. -#}
+{%- set loaded_since = (
+    incremental_since('last_received_at') if is_incremental()
+    else dbt.cast("'1900-01-01'", dbt.type_timestamp())
+) -%}
+
 with
 
 tracks as (
@@ -30,8 +47,11 @@ observations as (
         received_at
     from tracks
     where
-        (user_id is not null and anonymous_id is not null)
-        or (context_group_id is not null and not is_missing_identity)
+        (
+            (user_id is not null and anonymous_id is not null)
+            or (context_group_id is not null and not is_missing_identity)
+        )
+        and received_at > {{ loaded_since }}
 
     union all
 
@@ -44,8 +64,11 @@ observations as (
         received_at
     from pages
     where
-        (user_id is not null and anonymous_id is not null)
-        or (context_group_id is not null and not is_missing_identity)
+        (
+            (user_id is not null and anonymous_id is not null)
+            or (context_group_id is not null and not is_missing_identity)
+        )
+        and received_at > {{ loaded_since }}
 
     union all
 
@@ -57,7 +80,9 @@ observations as (
         occurred_at,
         received_at
     from identifies
-    where user_id is not null
+    where
+        user_id is not null
+        and received_at > {{ loaded_since }}
 
     union all
 
@@ -69,20 +94,67 @@ observations as (
         occurred_at,
         received_at
     from groups
-    where account_id is not null and not is_missing_identity
+    where
+        account_id is not null and not is_missing_identity
+        and received_at > {{ loaded_since }}
 ),
 
-final as (
+new_pairings as (
     select
+        {{ dbt.hash(dbt.concat([
+            'observed_in', "'|'", "coalesce(anonymous_id, '')", "'|'",
+            "coalesce(user_id, '')", "'|'", "coalesce(account_id, '')",
+        ])) }} as observation_key,
         observed_in,
         anonymous_id,
         user_id,
         account_id,
         min(occurred_at) as first_observed_at,
         min(received_at) as first_received_at,
-        count(*) as observation_count
+        max(received_at) as last_received_at
     from observations
     group by
+        observed_in,
+        anonymous_id,
+        user_id,
+        account_id
+),
+
+{% if is_incremental() %}
+    merged as (
+        select * from new_pairings
+        union all
+        select
+            observation_key,
+            observed_in,
+            anonymous_id,
+            user_id,
+            account_id,
+            first_observed_at,
+            first_received_at,
+            last_received_at
+        from {{ this }}
+        where observation_key in (select new_pairings.observation_key from new_pairings)
+    ),
+{% else %}
+    merged as (
+        select * from new_pairings
+    ),
+{% endif %}
+
+final as (
+    select
+        observation_key,
+        observed_in,
+        anonymous_id,
+        user_id,
+        account_id,
+        min(first_observed_at) as first_observed_at,
+        min(first_received_at) as first_received_at,
+        max(last_received_at) as last_received_at
+    from merged
+    group by
+        observation_key,
         observed_in,
         anonymous_id,
         user_id,

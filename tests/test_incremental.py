@@ -8,7 +8,7 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from tests.support import build_from_scratch, copy_raw, run_dbt, scalar
+from tests.support import build_from_scratch, copy_raw, query, run_dbt, scalar
 
 INCREMENTAL_MODELS = (
     "main_intermediate.int_identities_observed",
@@ -106,6 +106,18 @@ def _inject_late_rows(db, late_received_at, lookback_days: int) -> dict:
             """,
             [old_event_at, late_received_at],
         )
+        # The retry of a message whose first copy (loaded before the first build) was rejected.
+        con.execute(
+            """
+            insert into raw.tracks
+            select 'retried-1', anonymous_id, user_id, 'Project Created',
+                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+            from raw.tracks
+            where user_id is not null
+            order by id limit 1
+            """,
+            [late_received_at, late_received_at],
+        )
     return {
         "anonymous_id": anonymous_id,
         "user_id": user_id,
@@ -124,11 +136,36 @@ def incremental_and_full(tmp_path_factory, small_raw):
     inc_dir = tmp_path_factory.mktemp("incremental")
     inc_db = inc_dir / "pql.duckdb"
     copy_raw(small_raw, inc_db, received_through=str(first_cut))
+    with duckdb.connect(str(inc_db)) as con:
+        # First copy of 'retried-1': no identity at all, so it is rejected.
+        con.execute(
+            """
+            insert into raw.tracks
+            values ('retried-1', null, null, 'Project Created',
+                    strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, null, '{}')
+            """,
+            [first_cut - timedelta(days=1), first_cut - timedelta(days=1)],
+        )
     build_from_scratch(inc_db, inc_dir)
     copy_raw(small_raw, inc_db, received_after=str(first_cut), received_through=str(second_cut))
     run_dbt(["run"], inc_db, inc_dir)
     copy_raw(small_raw, inc_db, received_after=str(second_cut))
     injected = _inject_late_rows(inc_db, max_received + timedelta(minutes=1), lookback_days)
+    # A row the loader committed late: received before the previous run's high-water mark
+    # (second_cut) but inside the lookback, so only the lookback brings it in.
+    committed_late_at = second_cut - timedelta(days=lookback_days - 1)
+    with duckdb.connect(str(inc_db)) as con:
+        con.execute(
+            """
+            insert into raw.tracks
+            select 'late-commit-1', anonymous_id, user_id, 'Report Shared',
+                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+            from raw.tracks
+            where user_id is not null and context_group_id is not null
+            order by id limit 1
+            """,
+            [committed_late_at, committed_late_at],
+        )
     run_dbt(["build"], inc_db, inc_dir)
 
     full_dir = tmp_path_factory.mktemp("full")
@@ -181,6 +218,38 @@ def test_late_duplicate_is_rejected_and_keeps_the_first_row(incremental_and_full
     )
     assert kept_properties != '{"late_copy": true}'
     assert rejected == 1
+
+
+def test_retry_of_a_rejected_message_is_kept_and_the_first_copy_stays_rejected(
+    incremental_and_full,
+):
+    inc_db, _, _, _ = incremental_and_full
+    rows = query(
+        inc_db,
+        """select occurrence_number, rejection_reason
+           from main_intermediate.int_event_rows_classified
+           where message_id = 'retried-1' order by occurrence_number""",
+    )
+    assert rows == [(1, "missing_identity"), (2, None)]
+    kept = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_events_deduplicated
+           where event_id = 'retried-1'""",
+    )
+    assert kept == 1
+
+
+def test_row_committed_late_inside_the_lookback_is_picked_up(incremental_and_full):
+    inc_db, _, _, _ = incremental_and_full
+    landed = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_events_deduplicated as events
+           inner join main_intermediate.int_user_activity_daily as daily
+             on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
+            and daily.event_name = 'report_shared'
+           where events.event_id = 'late-commit-1'""",
+    )
+    assert landed == 1
 
 
 def test_late_event_outside_the_lookback_lands_on_its_own_day(incremental_and_full):

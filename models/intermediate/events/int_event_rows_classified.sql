@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='message_id',
+        unique_key='event_row_id',
         on_schema_change='fail',
     )
 }}
@@ -13,13 +13,24 @@
       future_timestamp       the client's time is more than pql_future_tolerance_hours after
                              the load time (client clock skew);
       missing_event_name     the event name is empty once normalised;
-      duplicate_message_id   another usable row with the same message id was kept: the first
-                             loaded (received_at), then earliest event time, then payload.
-    An incremental run classifies the rows loaded since the watermark (less the lookback) together
-    with the rows already stored for the same message ids, so a late duplicate is judged against
-    everything loaded before it, and only new raw rows are parsed. -#}
+      duplicate_message_id   an earlier usable row with the same message id was kept.
+    The rows of a message id are numbered in load order (received_at, then event time, then
+    content); the first usable one is kept. A row's number and reason depend only on the rows
+    loaded before it, so a stored row never changes: an incremental run parses only the rows
+    loaded since the watermark (less the lookback) and numbers them after what is stored for their
+    message ids. The stored rows of that window come back with the same numbers or, when a row
+    committed late ranks before them, with higher ones; either way the new row ids cover every
+    stored row of the window, so delete+insert on event_row_id replaces exactly the window.
+    A full build stores the rows in load order, so later reads of the latest rows (here and in
+    the clean stream) skip the rest of the table. -#}
 {%- set tolerance_hours = var('pql_future_tolerance_hours') | int -%}
 {%- set latest_plausible_time = dbt.dateadd('hour', tolerance_hours, 'received_at') -%}
+{%- set load_order -%}
+    partition by message_id
+    order by
+        received_at, occurred_at, event_source, event_name, properties_json, page_path,
+        anonymous_id, user_id_as_sent, account_id, timestamp_as_sent, event_name_as_sent
+{%- endset -%}
 
 with
 
@@ -130,57 +141,54 @@ flagged as (
 
 {% if is_incremental() %}
     earlier_rows as (
-        {#- Rows of the touched message ids loaded before the window, as already classified
-            (a duplicate has no quality issue of its own: it only lost the ranking). -#}
+        {#- What the rows loaded before the window settled for the touched message ids. -#}
         select
             message_id,
-            event_source,
-            anonymous_id,
-            user_id_as_sent,
-            account_id,
-            event_name,
-            event_name_as_sent,
-            page_path,
-            properties_json,
-            is_properties_malformed,
-            timestamp_as_sent,
-            occurred_at,
-            received_at,
-            case
-                when rejection_reason != 'duplicate_message_id' then rejection_reason
-            end as quality_issue
+            count(*) as earlier_row_count,
+            {{ dbt.bool_or('rejection_reason is null') }} as has_earlier_kept_row
         from {{ this }}
         where
             received_at <= {{ incremental_since('received_at') }}
             and message_id in (select flagged.message_id from flagged)
-    ),
-
-    candidates as (
-        select * from flagged
-        union all
-        select * from earlier_rows
+        group by message_id
     ),
 {% else %}
-    candidates as (
-        select * from flagged
+    earlier_rows as (
+        {#- On a full build every row is in the window: nothing was loaded before it. -#}
+        select
+            message_id,
+            {{ dbt.cast('0', dbt.type_bigint()) }} as earlier_row_count,
+            false as has_earlier_kept_row
+        from flagged
+        where false
     ),
 {% endif %}
 
 ranked as (
     select
         *,
-        row_number() over (
-            partition by message_id
-            order by
-                (quality_issue is not null),
-                received_at,
-                occurred_at,
-                event_source,
-                event_name,
-                properties_json,
-                page_path
-        ) as occurrence_number
-    from candidates
+        row_number() over ({{ load_order }}) as load_rank,
+        sum(case when quality_issue is null then 1 else 0 end) over (
+            {{ load_order }} rows between unbounded preceding and current row
+        ) as usable_rows_so_far
+    from flagged
+),
+
+numbered as (
+    select
+        ranked.*,
+        coalesce(earlier_rows.earlier_row_count, 0) + ranked.load_rank as occurrence_number,
+        coalesce(
+            ranked.quality_issue,
+            case
+                when
+                    ranked.usable_rows_so_far > 1 or earlier_rows.has_earlier_kept_row
+                    then 'duplicate_message_id'
+            end
+        ) as rejection_reason
+    from ranked
+    left join earlier_rows
+        on ranked.message_id = earlier_rows.message_id
 ),
 
 final as (
@@ -201,11 +209,9 @@ final as (
         timestamp_as_sent,
         occurred_at,
         received_at,
-        coalesce(
-            quality_issue,
-            case when occurrence_number > 1 then 'duplicate_message_id' end
-        ) as rejection_reason
-    from ranked
+        rejection_reason
+    from numbered
 )
 
 select * from final
+order by received_at

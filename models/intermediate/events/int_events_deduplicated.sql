@@ -12,21 +12,25 @@
     (context_group_id); an event without one is attributed to no account, because for a user in
     several workspaces any guess would be arbitrary and would move as links change.
 
-    Incremental: rows of message ids loaded since the watermark (less the lookback), plus rows
-    already here whose anonymous id has just been stitched (a late identify), which are re-resolved.
+    Incremental: the rows kept since the watermark (less the lookback), plus rows already here
+    whose anonymous id has just been stitched (a late identify), which are re-resolved.
     `resolved_received_at` is when the row reached its current form, the watermark for this model
     and for the daily activity models. -#}
-with
+{#- On a full build every kept row is read: the bound is the beginning of time. -#}
+{%- set kept_since = (
+    incremental_since('resolved_received_at') if is_incremental()
+    else dbt.cast("'1900-01-01'", dbt.type_timestamp())
+) -%}
 
-classified as (
-    select * from {{ ref('int_event_rows_classified') }}
-),
+with
 
 stitched as (
     select * from {{ ref('int_anonymous_ids_stitched') }}
 ),
 
 clean_rows as (
+    {#- A message id's kept row never moves to a row loaded earlier, so the rows kept since the
+        watermark are all an incremental run has to add or replace. -#}
     select
         message_id as event_id,
         event_source,
@@ -39,15 +43,10 @@ clean_rows as (
         is_properties_malformed,
         occurred_at,
         received_at
-    from classified
-    where rejection_reason is null
-    {% if is_incremental() %}
-        and message_id in (
-            select touched.message_id
-            from classified as touched
-            where touched.received_at > {{ incremental_since('resolved_received_at') }}
-        )
-    {% endif %}
+    from {{ ref('int_event_rows_classified') }}
+    where
+        rejection_reason is null
+        and received_at > {{ kept_since }}
 ),
 
 {% if is_incremental() %}
@@ -69,8 +68,9 @@ clean_rows as (
             on existing.anonymous_id = stitched.anonymous_id
         where
             existing.user_id_as_sent is null
-            and stitched.stitched_received_at > {{ incremental_since('resolved_received_at') }}
-            and existing.event_id not in (select clean_rows.event_id from clean_rows)
+            and stitched.stitched_received_at > {{ kept_since }}
+            {#- Rows loaded inside the window are in clean_rows already. #}
+            and existing.received_at <= {{ kept_since }}
     ),
 
     candidates as (

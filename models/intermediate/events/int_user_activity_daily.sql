@@ -10,29 +10,33 @@
     late identify that stitched old anonymous events) is recomputed whole from the clean stream. -#}
 with
 
-events as (
-    select * from {{ ref('int_events_deduplicated') }}
-    where user_id is not null
-),
-
 {% if is_incremental() %}
     touched_days as (
         select distinct
             user_id,
             occurred_date
-        from events
-        where resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
+        from {{ ref('int_events_deduplicated') }}
+        where
+            user_id is not null
+            and resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
     ),
 
     batch as (
-        select events.*
-        from events
-        inner join touched_days
-            on events.user_id = touched_days.user_id and events.occurred_date = touched_days.occurred_date
+        {#- A semi-join: with an inner join DuckDB pre-aggregates the whole stream first. -#}
+        select *
+        from {{ ref('int_events_deduplicated') }} as events
+        where exists (
+            select 1
+            from touched_days
+            where
+                touched_days.user_id = events.user_id
+                and touched_days.occurred_date = events.occurred_date
+        )
     ),
 {% else %}
     batch as (
-        select * from events
+        select * from {{ ref('int_events_deduplicated') }}
+        where user_id is not null
     ),
 {% endif %}
 

@@ -20,9 +20,15 @@
     loaded since the watermark (less the lookback) and numbers them after what is stored for their
     message ids. The stored rows of that window come back with the same numbers or, when a row
     committed late ranks before them, with higher ones; either way the new row ids cover every
-    stored row of the window, so delete+insert on event_row_id replaces exactly the window.
+    stored row of the window, so delete+insert on event_row_id replaces what changed, and the
+    window's stored rows that came back unchanged are not written again.
     A full build stores the rows in load order, so later reads of the latest rows (here and in
     the clean stream) skip the rest of the table. -#}
+{#- On a full build every row is read: the bound is the beginning of time. -#}
+{%- set loaded_since = (
+    incremental_since('received_at') if is_incremental()
+    else dbt.cast("'1900-01-01'", dbt.type_timestamp())
+) -%}
 {%- set tolerance_hours = var('pql_future_tolerance_hours') | int -%}
 {%- set latest_plausible_time = dbt.dateadd('hour', tolerance_hours, 'received_at') -%}
 {%- set load_order -%}
@@ -134,9 +140,7 @@ flagged as (
             when event_name is null then 'missing_event_name'
         end as quality_issue
     from keyed
-    {% if is_incremental() %}
-        where received_at > {{ incremental_since('received_at') }}
-    {% endif %}
+    where received_at > {{ loaded_since }}
 ),
 
 {% if is_incremental() %}
@@ -148,7 +152,7 @@ flagged as (
             {{ dbt.bool_or('rejection_reason is null') }} as has_earlier_kept_row
         from {{ this }}
         where
-            received_at <= {{ incremental_since('received_at') }}
+            received_at <= {{ loaded_since }}
             and message_id in (select flagged.message_id from flagged)
         group by message_id
     ),
@@ -164,7 +168,29 @@ flagged as (
     ),
 {% endif %}
 
+repeated_message_ids as (
+    {#- Most message ids come once; only the others need ranking. -#}
+    select message_id
+    from flagged
+    group by message_id
+    having count(*) > 1
+),
+
 ranked as (
+    select
+        *,
+        1 as load_rank,
+        case when quality_issue is null then 1 else 0 end as usable_rows_so_far
+    from flagged
+    where
+        not exists (
+            select 1
+            from repeated_message_ids
+            where repeated_message_ids.message_id = flagged.message_id
+        )
+
+    union all
+
     select
         *,
         row_number() over ({{ load_order }}) as load_rank,
@@ -172,6 +198,11 @@ ranked as (
             {{ load_order }} rows between unbounded preceding and current row
         ) as usable_rows_so_far
     from flagged
+    where exists (
+        select 1
+        from repeated_message_ids
+        where repeated_message_ids.message_id = flagged.message_id
+    )
 ),
 
 numbered as (
@@ -213,5 +244,12 @@ final as (
     from numbered
 )
 
-select * from final
-order by received_at
+{% if is_incremental() %}
+    select * from final
+    {{ dbt.except() }}
+    select * from {{ this }}
+    where received_at > {{ loaded_since }}
+{% else %}
+    select * from final
+    order by received_at
+{% endif %}

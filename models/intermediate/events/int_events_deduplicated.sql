@@ -114,4 +114,12 @@ final as (
         on candidates.user_id_as_sent is null and candidates.anonymous_id = stitched.anonymous_id
 )
 
-select * from final
+{% if is_incremental() %}
+    {#- Rows of the window stored already and unchanged are not written again. #}
+    select * from final
+    {{ dbt.except() }}
+    select * from {{ this }}
+    where received_at > {{ kept_since }}
+{% else %}
+    select * from final
+{% endif %}

@@ -239,27 +239,25 @@ def test_retry_of_a_rejected_message_is_kept_and_the_first_copy_stays_rejected(
     assert kept == 1
 
 
-def test_row_committed_late_inside_the_lookback_is_picked_up(incremental_and_full):
-    inc_db, _, _, _ = incremental_and_full
+def _lands_on_its_own_day(db, event_id: str, event_name: str) -> bool:
+    """The event is in the clean stream and its user has a daily row for its day and name."""
     landed = scalar(
-        inc_db,
+        db,
         """select count(*) from main_intermediate.int_events_deduplicated as events
            inner join main_intermediate.int_user_activity_daily as daily
              on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
-            and daily.event_name = 'report_shared'
-           where events.event_id = 'late-commit-1'""",
+            and daily.event_name = ?
+           where events.event_id = ?""",
+        [event_name, event_id],
     )
-    assert landed == 1
+    return landed == 1
+
+
+def test_row_committed_late_inside_the_lookback_is_picked_up(incremental_and_full):
+    inc_db, _, _, _ = incremental_and_full
+    assert _lands_on_its_own_day(inc_db, "late-commit-1", "report_shared")
 
 
 def test_late_event_outside_the_lookback_lands_on_its_own_day(incremental_and_full):
     inc_db, _, _, _ = incremental_and_full
-    landed = scalar(
-        inc_db,
-        """select count(*) from main_intermediate.int_events_deduplicated as events
-           inner join main_intermediate.int_user_activity_daily as daily
-             on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
-            and daily.event_name = 'project_created'
-           where events.event_id = 'late-event-1'""",
-    )
-    assert landed == 1
+    assert _lands_on_its_own_day(inc_db, "late-event-1", "project_created")

@@ -20,10 +20,9 @@
     loaded since the watermark (less the lookback) and numbers them after what is stored for their
     message ids. The stored rows of that window come back with the same numbers or, when a row
     committed late ranks before them, with higher ones; either way the new row ids cover every
-    stored row of the window, so delete+insert on event_row_id replaces what changed, and the
-    window's stored rows that came back unchanged are not written again.
-    A full build stores the rows in load order, so later reads of the latest rows (here and in
-    the clean stream) skip the rest of the table. -#}
+    stored row of the window, so delete+insert on event_row_id replaces exactly the window.
+    Rows are stored in load order, so later reads of the latest rows (here and in the clean
+    stream) skip the rest of the table. -#}
 {#- On a full build every row is read: the bound is the beginning of time. -#}
 {%- set loaded_since = (
     incremental_since('received_at') if is_incremental()
@@ -244,12 +243,5 @@ final as (
     from numbered
 )
 
-{% if is_incremental() %}
-    select * from final
-    {{ dbt.except() }}
-    select * from {{ this }}
-    where received_at > {{ loaded_since }}
-{% else %}
-    select * from final
-    order by received_at
-{% endif %}
+select * from final
+order by received_at

@@ -106,6 +106,18 @@ def _inject_late_rows(db, late_received_at, lookback_days: int) -> dict:
             """,
             [old_event_at, late_received_at],
         )
+        # A track the CDP sent without a message id: rejected, never a failed build.
+        con.execute(
+            """
+            insert into raw.tracks
+            select null, anonymous_id, user_id, 'Project Created',
+                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+            from raw.tracks
+            where user_id is not null
+            order by id limit 1
+            """,
+            [late_received_at, late_received_at],
+        )
         # The retry of a message whose first copy (loaded before the first build) was rejected.
         con.execute(
             """
@@ -237,6 +249,18 @@ def test_retry_of_a_rejected_message_is_kept_and_the_first_copy_stays_rejected(
            where event_id = 'retried-1'""",
     )
     assert kept == 1
+
+
+def test_track_without_a_message_id_is_rejected_not_fatal(incremental_and_full):
+    inc_db, full_db, _, _ = incremental_and_full
+    for db in (inc_db, full_db):
+        rows = query(
+            db,
+            """select message_id like 'missing:%', rejection_reason
+               from main_intermediate.int_events_rejected
+               where rejection_reason = 'missing_message_id'""",
+        )
+        assert rows == [(True, "missing_message_id")]
 
 
 def _lands_on_its_own_day(db, event_id: str, event_name: str) -> bool:

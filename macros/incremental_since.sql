@@ -1,7 +1,7 @@
 {#- The point an incremental run re-reads from: the model's own high-water mark on
     `watermark_column`, less `pql_lookback_days`, so rows a loader commits late are still seen.
-    An empty table has no maximum, so it falls back to the beginning of time and loads
-    everything.
+    On a full build, and when the table is empty, it is the beginning of time: everything is
+    read, so a model can filter on it unconditionally.
     When a model runs, the high-water mark is read first and written into the SQL as a literal,
     so the warehouse can prune the raw scan to the new rows (a subquery bound would make DuckDB
     parse every raw row before filtering). In unit tests `this` is a fixture, so the bound
@@ -9,7 +9,9 @@
 {% macro incremental_since(watermark_column) -%}
     {%- set lookback_days = -1 * (var('pql_lookback_days') | int) -%}
     {%- set beginning = dbt.cast("'1900-01-01'", dbt.type_timestamp()) -%}
-    {%- if execute and model.resource_type == 'model' -%}
+    {%- if not is_incremental() -%}
+        {{ beginning }}
+    {%- elif execute and model.resource_type == 'model' -%}
         {%- set high_water = run_query(
             "select max(" ~ watermark_column ~ ") from " ~ this
         ).columns[0].values()[0] -%}

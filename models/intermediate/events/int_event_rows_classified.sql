@@ -23,11 +23,8 @@
     stored row of the window, so delete+insert on event_row_id replaces exactly the window.
     Rows are stored in load order, so later reads of the latest rows (here and in the clean
     stream) skip the rest of the table. -#}
-{#- On a full build every row is read: the bound is the beginning of time. -#}
-{%- set loaded_since = (
-    incremental_since('received_at') if is_incremental()
-    else dbt.cast("'1900-01-01'", dbt.type_timestamp())
-) -%}
+{#- The beginning of time on a full build: every row is read. -#}
+{%- set loaded_since = incremental_since('received_at') -%}
 {%- set tolerance_hours = var('pql_future_tolerance_hours') | int -%}
 {%- set latest_plausible_time = dbt.dateadd('hour', tolerance_hours, 'received_at') -%}
 {%- set load_order -%}

@@ -16,11 +16,8 @@
     whose anonymous id has just been stitched (a late identify), which are re-resolved.
     `resolved_received_at` is when the row reached its current form, the watermark for this model
     and for the daily activity models. -#}
-{#- On a full build every kept row is read: the bound is the beginning of time. -#}
-{%- set kept_since = (
-    incremental_since('resolved_received_at') if is_incremental()
-    else dbt.cast("'1900-01-01'", dbt.type_timestamp())
-) -%}
+{#- The beginning of time on a full build: every row is read. -#}
+{%- set kept_since = incremental_since('resolved_received_at') -%}
 
 with
 

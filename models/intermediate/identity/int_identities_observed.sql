@@ -13,11 +13,8 @@
     Incremental: only rows loaded since the watermark (less the lookback) are read; a pairing
     seen again keeps the earliest times (min of the stored and the new), so re-reading the
     lookback changes nothing and the result equals a full refresh. -#}
-{#- On a full build every row is read: the bound is the beginning of time. -#}
-{%- set loaded_since = (
-    incremental_since('last_received_at') if is_incremental()
-    else dbt.cast("'1900-01-01'", dbt.type_timestamp())
-) -%}
+{#- The beginning of time on a full build: every row is read. -#}
+{%- set loaded_since = incremental_since('last_received_at') -%}
 
 with
 

@@ -45,8 +45,7 @@ events as (
 ),
 
 data_as_of as (
-    select {{ dbt.cast('max(events.resolved_received_at)', 'date') }} as data_as_of_date
-    from events
+    {{ stream_as_of_date() }}
 ),
 
 as_of_dates as (

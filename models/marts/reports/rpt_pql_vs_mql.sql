@@ -20,13 +20,8 @@ account_funnel as (
     select * from {{ ref('fct_account_funnel') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_deduplicated') }}
-),
-
 data_as_of as (
-    select {{ dbt.cast('max(events.resolved_received_at)', 'date') }} as data_as_of_date
-    from events
+    {{ stream_as_of_date() }}
 ),
 
 leads as (

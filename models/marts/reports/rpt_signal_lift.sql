@@ -54,8 +54,7 @@ config as (
 ),
 
 data_as_of as (
-    select {{ dbt.cast('max(events.resolved_received_at)', 'date') }} as data_as_of_date
-    from events
+    {{ stream_as_of_date() }}
 ),
 
 user_conversions as (

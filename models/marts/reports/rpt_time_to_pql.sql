@@ -25,13 +25,8 @@ account_funnel as (
     select * from {{ ref('fct_account_funnel') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_deduplicated') }}
-),
-
 data_as_of as (
-    select {{ dbt.cast('max(events.resolved_received_at)', 'date') }} as data_as_of_date
-    from events
+    {{ stream_as_of_date() }}
 ),
 
 leads as (
@@ -123,17 +118,7 @@ stats as (
 ),
 
 cohorts as (
-    select distinct
-        'week' as cohort_grain,
-        {{ dbt.cast(dbt.date_trunc('week', 'occurred_date'), 'date') }} as cohort_start
-    from events
-
-    union
-
-    select distinct
-        'month' as cohort_grain,
-        {{ dbt.cast(dbt.date_trunc('month', 'occurred_date'), 'date') }} as cohort_start
-    from events
+    {{ stream_cohorts() }}
 ),
 
 first_cohorts as (

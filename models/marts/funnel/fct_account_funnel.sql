@@ -191,56 +191,7 @@ final as (
         cast(employee_count as {{ dbt.type_int() }}) as employee_count,
         company_size_band,
         industry,
-        signed_up_at,
-        {{ dbt.cast(dbt.date_trunc('week', 'signed_up_at'), 'date') }} as signup_week,
-        {{ dbt.cast(dbt.date_trunc('month', 'signed_up_at'), 'date') }} as signup_month,
-        converted_at is null or converted_at > signed_up_at as is_eligible_at_signup,
-        activated_at,
-        activation_milestone_id,
-        first_qualified_date,
-        cast(times_qualified as {{ dbt.type_int() }}) as times_qualified,
-        mql_at,
-        first_opportunity_at,
-        won_at,
-        first_paid_at,
-        converted_at,
-        converted_via,
-        cast(
-            {{ dbt.datediff(dbt.cast('signed_up_at', 'date'), dbt.cast('activated_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_to_activation,
-        cast(
-            {{ dbt.datediff(dbt.cast('signed_up_at', 'date'), 'first_qualified_date', 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_to_qualified,
-        cast(
-            {{ dbt.datediff(dbt.cast('activated_at', 'date'), 'first_qualified_date', 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_activation_to_qualified,
-        cast(
-            {{ dbt.datediff(dbt.cast('signed_up_at', 'date'), dbt.cast('mql_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_to_mql,
-        cast(
-            {{ dbt.datediff('first_qualified_date', dbt.cast('first_opportunity_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_qualified_to_opportunity,
-        cast(
-            {{ dbt.datediff('first_qualified_date', dbt.cast('converted_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_qualified_to_converted,
-        cast(
-            {{ dbt.datediff('first_qualified_date', dbt.cast('won_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_qualified_to_won,
-        cast(
-            {{ dbt.datediff(dbt.cast('first_opportunity_at', 'date'), dbt.cast('won_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_opportunity_to_won,
-        cast(
-            {{ dbt.datediff(dbt.cast('signed_up_at', 'date'), dbt.cast('converted_at', 'date'), 'day') }}
-            as {{ dbt.type_bigint() }}
-        ) as days_to_converted
+        {{ funnel_step_columns() }}
     from joined
 )
 

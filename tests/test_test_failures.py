@@ -1,0 +1,30 @@
+"""A failing data test names the rows that failed (stored failures), not only a count."""
+
+from __future__ import annotations
+
+from tests.support import query, run_dbt
+
+
+def test_failing_data_test_prints_and_keeps_its_rows(built, tmp_path):
+    db = tmp_path / "pql.duckdb"
+    db.write_bytes(built.db.read_bytes())
+    query(
+        db,
+        "delete from main_intermediate.int_events_deduplicated where event_id in ("
+        "select event_id from main_intermediate.int_events_deduplicated order by 1 limit 2)",
+    )
+    output = run_dbt(
+        ["test", "--select", "assert_event_rows_reconcile_with_raw"], db, tmp_path, check=False
+    )
+    assert "FAIL 1 assert_event_rows_reconcile_with_raw" in output
+    assert "See test failures" in output
+    assert "main_test_failures" in output
+    rows = query(
+        db,
+        "select raw_row_count, classified_row_count, clean_row_count, rejected_row_count "
+        "from main_test_failures.assert_event_rows_reconcile_with_raw",
+    )
+    assert len(rows) == 1
+    raw_rows, classified, clean, rejected = rows[0]
+    assert raw_rows == classified
+    assert classified - (clean + rejected) == 2

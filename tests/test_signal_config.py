@@ -1,6 +1,7 @@
 """Configuration validation (models/intermediate/signals/int_pql_config_validated.py): every
-kind of bad configuration fails with the file, the line and the problem; the shipped
-configuration is valid; and a bad seed fails a real dbt run with that message."""
+kind of bad configuration fails with the file, the line, the column and the problem; the
+shipped configuration is valid; a bad seed fails a real dbt run with that message; and a CSV
+whose structure is broken fails `dbt seed` with the line (macros/check_seed_files.sql)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,28 @@ def read_seed(name: str) -> list[dict]:
 
 
 def shipped() -> dict[str, list[dict]]:
+    """Every config seed as the validator reads it (name -> rows of text, in file order)."""
     return {
-        "definitions": read_seed("pql_definitions"),
-        "signals": read_seed("pql_signals"),
-        "tiers": read_seed("pql_tiers"),
-        "fit_rules": read_seed("pql_fit_rules"),
+        name: read_seed(file.removeprefix("seeds/").removesuffix(".csv"))
+        for name, file in config.SEED_FILES.items()
     }
 
 
 def validate(seeds: dict) -> list[dict]:
-    return config.validate_config(defaults=DEFAULTS, **seeds)
+    return config.validate_all(seeds, DEFAULTS)
+
+
+def copy_project(tmp_path):
+    """A copy of the dbt project whose seeds a test may break."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
+        source = REPO_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, project / item)
+        else:
+            shutil.copy(source, project / item)
+    return project
 
 
 def test_shipped_configuration_is_valid():
@@ -54,18 +67,26 @@ def broken(seed: str, line: int, **changes) -> dict:
     return seeds
 
 
+def renamed(seed: str, column: str, new_name: str) -> dict:
+    seeds = shipped()
+    seeds[seed] = [
+        {new_name if k == column else k: v for k, v in row.items()} for row in seeds[seed]
+    ]
+    return seeds
+
+
 @pytest.mark.parametrize(
     ("seeds", "expected"),
     [
         (
             broken("signals", 2, aggregation="sum"),
             "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column aggregation:"
-            " unknown aggregation 'sum'",
+            " unknown aggregation 'sum'; expected one of count,",
         ),
         (
             broken("signals", 3, window_days="-3"),
             "seeds/pql_signals.csv line 3 (definition_id=self_serve_to_paid), column "
-            "window_days: '-3' must be a positive whole number of days",
+            "window_days: '-3' is not a whole number of days from 1 to 3650",
         ),
         (
             broken("signals", 3, signal_id="projects_created"),
@@ -75,7 +96,7 @@ def broken(seed: str, line: int, **changes) -> dict:
         (
             broken("signals", 2, threshold="three"),
             "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column threshold:"
-            " 'three' is not a number above 0",
+            " 'three' is not a number above 0 to 1e+09",
         ),
         (
             broken("signals", 2, property_filter="integration slack"),
@@ -87,7 +108,8 @@ def broken(seed: str, line: int, **changes) -> dict:
         ),
         (
             broken("signals", 2, event_names="Project Created"),
-            "column event_names: 'Project Created' is not a normalised snake_case event name",
+            "column event_names: 'Project Created' is not a normalised event name; write "
+            "'project_created'",
         ),
         (
             broken("signals", 2, definition_id="nope"),
@@ -101,7 +123,7 @@ def broken(seed: str, line: int, **changes) -> dict:
         (
             broken("definitions", 2, score_threshold="lots"),
             "seeds/pql_definitions.csv line 2 (definition_id=self_serve_to_paid), column "
-            "score_threshold: 'lots' is not a non-negative number",
+            "score_threshold: 'lots' is not a number from 0 to 1e+09",
         ),
         (
             broken("definitions", 2, required_signals="ghost"),
@@ -113,7 +135,7 @@ def broken(seed: str, line: int, **changes) -> dict:
         ),
         (
             broken("tiers", 5, min_score="10"),
-            "seeds/pql_tiers.csv: no tier has min_score 0",
+            "seeds/pql_tiers.csv line 5 (tier=cold), column min_score: no tier has min_score 0",
         ),
         (
             broken("fit_rules", 5, value="many"),
@@ -123,6 +145,87 @@ def broken(seed: str, line: int, **changes) -> dict:
         (
             broken("fit_rules", 2, attribute="shoe_size"),
             "column attribute: unknown user attribute 'shoe_size'",
+        ),
+        (
+            broken("signals", 2, window_days="99999999999"),
+            "column window_days: '99999999999' is not a whole number of days from 1 to 3650",
+        ),
+        (
+            broken("signals", 2, window_days="3000000"),
+            "column window_days: '3000000' is not a whole number of days from 1 to 3650",
+        ),
+        (
+            broken("signals", 2, weight="1e308"),
+            "column weight: '1e308' is not a number from 0 to 1e+06",
+        ),
+        (
+            broken("signals", 2, event_names="project_created|project_created"),
+            "column event_names: 'project_created' is listed twice in "
+            "'project_created|project_created'",
+        ),
+        (
+            broken("tiers", 3, min_score="75"),
+            "seeds/pql_tiers.csv line 3 (tier=warm), column min_score: duplicate min score '75' "
+            "(already on line 2)",
+        ),
+        (
+            broken("fit_rules", 3, reason="Persona is {persona}"),
+            "seeds/pql_fit_rules.csv line 3 (rule_id=buyer_persona), column reason: unknown "
+            "placeholder(s) {persona}; use {value}",
+        ),
+        (
+            broken("routing_rules", 3, owner="tom.weber at pql-demo"),
+            "seeds/routing_rules.csv line 3 (rule_id=mid_market_north_america), column owner: "
+            "'tom.weber at pql-demo' is not an email address (owner_type user)",
+        ),
+        (
+            broken("routing_rules", 3, min_employees="500", max_employees="499"),
+            "column max_employees: 499 is below min_employees 500, so the rule never matches",
+        ),
+        (
+            broken("routing_rules", 2, countries="US|USA"),
+            "seeds/routing_rules.csv line 2 (rule_id=enterprise_north_america), column "
+            "countries: 'USA' is not a two-letter country code",
+        ),
+        (
+            broken("routing_rules", 4, priority="10"),
+            "column priority: duplicate priority '10' (already on line 2)",
+        ),
+        (
+            broken("activation_milestones", 3, event_name="Project Created"),
+            "seeds/activation_milestones.csv line 3 (milestone_id=first_project), column "
+            "event_name: 'Project Created' is not a normalised event name",
+        ),
+        (
+            broken("personal_email_domains", 5, email_domain="gmail.com."),
+            "seeds/personal_email_domains.csv line 5, column email_domain: 'gmail.com.' is not "
+            "a plausible domain",
+        ),
+        (
+            broken("personal_email_domains", 6, email_domain="gmail.com"),
+            "seeds/personal_email_domains.csv line 6, column email_domain: duplicate email "
+            "domain 'gmail.com' (already on line 5)",
+        ),
+        (
+            broken("internal_email_domains", 2, email_domain="gmail.com"),
+            "seeds/internal_email_domains.csv line 2, column email_domain: 'gmail.com' is also "
+            "in seeds/personal_email_domains.csv",
+        ),
+        (
+            broken("definitions", 2, score_threshold="500"),
+            "column score_threshold: 500 is more than all its signals' weights add up to (100)",
+        ),
+        (
+            {**shipped(), "signals": []},
+            "seeds/pql_signals.csv line 2, column definition_id: the file has no signals",
+        ),
+        (
+            {**shipped(), "definitions": []},
+            "seeds/pql_definitions.csv line 2, column definition_id: the file has no definitions",
+        ),
+        (
+            renamed("signals", "weight", "weigth"),
+            "seeds/pql_signals.csv line 1 (header), column weigth: unknown column",
         ),
     ],
 )
@@ -152,14 +255,7 @@ def test_definition_version_changes_with_the_definition_only():
 
 
 def test_a_bad_seed_fails_the_dbt_run_with_the_message(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds"):
-        source = REPO_ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, project / item)
-        else:
-            shutil.copy(source, project / item)
+    project = copy_project(tmp_path)
     signals = (project / "seeds" / "pql_signals.csv").read_text().splitlines()
     signals[1] = signals[1].replace(",count,", ",median,", 1)
     (project / "seeds" / "pql_signals.csv").write_text("\n".join(signals) + "\n")

@@ -1,11 +1,16 @@
-"""Validate the business configuration of PQL/PQA definitions before anything uses it.
+"""Validate every business configuration seed before anything uses it.
 
-Reads the seeds pql_definitions, pql_signals, pql_tiers and pql_fit_rules (loaded as text), checks
-every row, and fails the run with one message listing every problem by file, line and column.
-Returns one row per signal per event name it counts, with the definition's settings and its
-`definition_version` (a hash of the definition's own row and its signals).
+Reads the eight config seeds (definitions, signals, tiers, fit rules, routing rules, activation
+milestones, personal and internal email domains), checks every column of every row against one
+spec per column (`SEEDS` below: type, range, required, unique), then the rules that span
+columns, rows and files, and fails the run with one message listing every problem by file,
+line, column and problem. Returns one row per signal per event name it counts, with the
+definition's settings and its `definition_version` (a hash of the definition's own row and its
+signals).
 
-Configuration values never become SQL text: downstream models join this table as data.
+Adding a column to a seed is one `Col(...)` line in its spec; a column in a file without a spec
+line (a typo such as `weigth`) fails the run. Configuration values never become SQL text:
+downstream models join this table as data.
 """
 
 from __future__ import annotations
@@ -13,20 +18,34 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
-SEED_FILES = {
-    "definitions": "seeds/pql_definitions.csv",
-    "signals": "seeds/pql_signals.csv",
-    "tiers": "seeds/pql_tiers.csv",
-    "fit_rules": "seeds/pql_fit_rules.csv",
-}
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-JSON_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Bounds keep every downstream cast safe: day counts stay far inside INT32 date arithmetic,
+# weights and scores inside the marts' decimal(28,6).
+MAX_DAYS = 3650
+MAX_WEIGHT = 1_000_000
+MAX_SCORE = 1_000_000_000
+MAX_COUNT = 1_000_000_000
+MAX_PRIORITY = 1_000_000
+MAX_TEXT = 500
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+JSON_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+TOP_LEVEL = re.compile(r"^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{}|~-]{1,64}$")
+QUEUE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 ENTITIES = ("user", "account")
 MOTIONS = ("new_business", "expansion")
 CATEGORIES = ("activation", "usage", "expansion", "intent", "fit")
 AGGREGATIONS = ("count", "active_days", "distinct_users", "distinct_property_values", "first_time")
 REASON_PLACEHOLDERS = {"value", "window", "threshold"}
+FIT_REASON_PLACEHOLDERS = {"value"}
 FIT_ATTRIBUTES = {
     "user": {"is_personal_email", "persona", "signup_source", "job_title", "email_domain"},
     "account": {"employee_count", "industry", "country"},
@@ -34,35 +53,345 @@ FIT_ATTRIBUTES = {
 FIT_OPERATORS = ("=", "!=", ">=", "<=", ">", "<", "in")
 NUMERIC_OPERATORS = (">=", "<=", ">", "<")
 
-OUTPUT_COLUMNS = (
-    "signal_event_key",
-    "definition_id",
-    "definition_version",
-    "entity",
-    "motion",
-    "score_threshold",
-    "required_signals",
-    "min_fit_score",
-    "min_days_before_demotion",
-    "cooldown_days",
-    "signal_id",
-    "category",
-    "event_name",
-    "property_filter_key",
-    "property_filter_value",
-    "page_path_prefix",
-    "aggregation",
-    "property_key",
-    "window_days",
-    "threshold",
-    "weight",
-    "lifespan_days",
-    "reason_template",
-)
-
 
 class ConfigError(ValueError):
     """Raised with every problem found, one per line."""
+
+
+class Bad(ValueError):
+    """A value a column parser refuses; the text is the problem."""
+
+
+# --- value parsers: text -> value, or raise Bad ---------------------------------------------
+
+
+def _plain(text: str) -> str:
+    if any(unicodedata.category(c)[0] == "C" for c in text):
+        raise Bad(f"'{text}' contains a control character (tab, newline, ...)")
+    if len(text) > MAX_TEXT:
+        raise Bad(f"is {len(text)} characters long; at most {MAX_TEXT}")
+    return text
+
+
+def text() -> Callable[[str], str]:
+    return _plain
+
+
+def snake_id() -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if not IDENTIFIER.match(value):
+            raise Bad(f"'{value}' must be snake_case (a-z, 0-9, _; starting with a letter)")
+        return value
+
+    return parse
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise Bad(f"unknown \x00 '{value}'; expected one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def parse_number(value: str) -> float | None:
+    """A finite decimal number written as digits (1, 2.5, 1e3), or None."""
+    return float(value) if NUMBER.match(value) else None
+
+
+def number(low: float, high: float, above: bool = False) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        parsed = parse_number(value)
+        bound = f"above {low:g}" if above else f"from {low:g}"
+        if parsed is None or parsed < low or (above and parsed == low) or parsed > high:
+            raise Bad(f"'{value}' is not a number {bound} to {high:g}")
+        return parsed
+
+    return parse
+
+
+def whole(low: int, high: int, unit: str = "") -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not re.fullmatch(r"\d{1,12}", value) or not low <= int(value) <= high:
+            raise Bad(f"'{value}' is not a whole number{unit} from {low} to {high}")
+        return int(value)
+
+    return parse
+
+
+def normalize_event_name(name: str) -> str:
+    """What the normalize_event_name macro makes of a name (NFC, camelCase split, lower case,
+    every run of characters that are not letters, digits or marks one underscore)."""
+    name = unicodedata.normalize("NFC", name.strip())
+    name = "".join(
+        f"_{c}" if i and unicodedata.category(c) == "Lu" and _lower_or_digit(name[i - 1]) else c
+        for i, c in enumerate(name)
+    ).lower()
+    runs = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in name)
+    return "_".join(runs.split())
+
+
+def _lower_or_digit(c: str) -> bool:
+    return unicodedata.category(c) == "Ll" or unicodedata.category(c)[0] == "N"
+
+
+def event_name() -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        normal = normalize_event_name(value)
+        if value != normal:
+            hint = f"; write '{normal}'" if normal else ""
+            raise Bad(f"'{value}' is not a normalised event name{hint}")
+        return value
+
+    return parse
+
+
+def domain() -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        labels = value.split(".")
+        if (
+            len(value) > 253
+            or len(labels) < 2
+            or not all(DOMAIN_LABEL.match(label) for label in labels)
+            or not TOP_LEVEL.match(labels[-1])
+        ):
+            raise Bad(
+                f"'{value}' is not a plausible domain (lower case, like example.com: no @, "
+                "scheme, path, spaces or trailing dot; internationalised names in xn-- form)"
+            )
+        return value
+
+    return parse
+
+
+def email() -> Callable[[str], str]:
+    to_domain = domain()
+
+    def parse(value: str) -> str:
+        local, at, host = value.rpartition("@")
+        if not at or not EMAIL_LOCAL.match(local):
+            raise Bad(f"'{value}' is not an email address")
+        to_domain(host.lower())
+        return value
+
+    return parse
+
+
+def country() -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if not COUNTRY.match(value):
+            raise Bad(f"'{value}' is not a two-letter country code")
+        return value
+
+    return parse
+
+
+def path_prefix() -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if not value.startswith("/") or any(c.isspace() for c in value):
+            raise Bad(f"'{value}' must start with / and contain no spaces")
+        return _plain(value)
+
+    return parse
+
+
+def parse_property_filter(value: str) -> tuple[str, str] | None:
+    """`key = value` -> (key, value); None when it is not of that shape."""
+    if value.count("=") != 1:
+        return None
+    key, wanted = (part.strip() for part in value.split("="))
+    if not JSON_KEY.match(key) or not wanted:
+        return None
+    return key, wanted
+
+
+def property_filter() -> Callable[[str], tuple[str, str]]:
+    def parse(value: str) -> tuple[str, str]:
+        parsed = parse_property_filter(_plain(value))
+        if parsed is None:
+            raise Bad(f"'{value}' is not of the form key = value")
+        return parsed
+
+    return parse
+
+
+def json_key() -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if not JSON_KEY.match(value):
+            raise Bad(f"'{value}' is not a property name (letters, digits, _)")
+        return value
+
+    return parse
+
+
+def reason_placeholders(template: str) -> set[str]:
+    return set(re.findall(r"\{([^{}]*)\}", template))
+
+
+def template(placeholders: set[str]) -> Callable[[str], str]:
+    allowed = ", ".join("{" + p + "}" for p in sorted(placeholders))
+
+    def parse(value: str) -> str:
+        unknown = reason_placeholders(_plain(value)) - placeholders
+        if unknown:
+            names = ", ".join("{" + u + "}" for u in sorted(unknown))
+            raise Bad(f"unknown placeholder(s) {names}; use {allowed}")
+        rest = re.sub(r"\{[^{}]*\}", "", value)
+        if "{" in rest or "}" in rest:
+            raise Bad(f"'{value}' has an unmatched {{ or }}; placeholders are {allowed}")
+        return value
+
+    return parse
+
+
+def pipe_list(item: Callable[[str], object], fold=lambda v: v) -> Callable[[str], list]:
+    """Values joined by |: each parsed by `item`, none empty, none twice."""
+
+    def parse(value: str) -> list:
+        parts = [part.strip() for part in value.split("|")]
+        if "" in parts:
+            raise Bad(f"'{value}' has an empty item between | separators")
+        seen: set = set()
+        for part in parts:
+            if fold(part) in seen:
+                raise Bad(f"'{part}' is listed twice in '{value}'")
+            seen.add(fold(part))
+        return [item(part) for part in parts]
+
+    return parse
+
+
+# --- the specs: one line per column ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    parse: Callable[[str], object]
+    required: bool = False
+    unique: bool = False  # no two rows of the file share the (parsed) value
+    unique_within: str | None = None  # ... sharing this column's value
+    output: str = "text"  # type in the output relation: text, whole or number
+
+
+@dataclass(frozen=True)
+class Seed:
+    file: str
+    keys: tuple[str, ...]  # shown next to the line so the row is easy to find
+    columns: tuple[Col, ...]
+    empty: str | None = None  # the problem when the file has no rows; None = may be empty
+
+
+def _whole(name, low, high, **kw) -> Col:
+    return Col(name, whole(low, high, " of days" if name.endswith("_days") else ""), **kw)
+
+
+SEEDS: dict[str, Seed] = {
+    "definitions": Seed(
+        "seeds/pql_definitions.csv",
+        ("definition_id",),
+        (
+            Col("definition_id", snake_id(), required=True, unique=True),
+            Col("entity", one_of(*ENTITIES), required=True),
+            Col("motion", one_of(*MOTIONS), required=True),
+            Col("score_threshold", number(0, MAX_SCORE), required=True, output="number"),
+            Col("required_signals", pipe_list(snake_id())),
+            Col("min_fit_score", number(0, MAX_SCORE), output="number"),
+            _whole("min_days_before_demotion", 0, MAX_DAYS, output="whole"),
+            _whole("cooldown_days", 0, MAX_DAYS, output="whole"),
+            Col("description", text()),
+        ),
+        empty="the file has no definitions, so nothing can ever qualify as a PQL or PQA",
+    ),
+    "signals": Seed(
+        "seeds/pql_signals.csv",
+        ("definition_id", "signal_id"),
+        (
+            Col("definition_id", snake_id(), required=True),
+            Col("signal_id", snake_id(), required=True, unique_within="definition_id"),
+            Col("category", one_of(*CATEGORIES), required=True),
+            Col("event_names", pipe_list(event_name()), required=True),
+            Col("property_filter", property_filter()),
+            Col("page_path_prefix", path_prefix()),
+            Col("aggregation", one_of(*AGGREGATIONS), required=True),
+            Col("property_key", json_key()),
+            _whole("window_days", 1, MAX_DAYS, output="whole"),
+            Col("threshold", number(0, MAX_COUNT, above=True), required=True, output="number"),
+            Col("weight", number(0, MAX_WEIGHT), required=True, output="number"),
+            _whole("lifespan_days", 0, MAX_DAYS, output="whole"),
+            Col("reason_template", template(REASON_PLACEHOLDERS), required=True),
+        ),
+        empty="the file has no signals, so every score is 0 and nothing qualifies",
+    ),
+    "tiers": Seed(
+        "seeds/pql_tiers.csv",
+        ("tier",),
+        (
+            Col("tier", snake_id(), required=True, unique=True),
+            Col("min_score", number(0, MAX_SCORE), required=True, unique=True),
+            Col("description", text()),
+        ),
+        empty="the file has no tiers; one must start at min_score 0",
+    ),
+    "fit_rules": Seed(
+        "seeds/pql_fit_rules.csv",
+        ("rule_id",),
+        (
+            Col("rule_id", snake_id(), required=True, unique=True),
+            Col("entity", one_of(*ENTITIES), required=True),
+            Col("attribute", snake_id(), required=True),
+            Col("operator", one_of(*FIT_OPERATORS), required=True),
+            Col("value", _plain, required=True),
+            Col("weight", number(0, MAX_WEIGHT), required=True),
+            Col("reason", template(FIT_REASON_PLACEHOLDERS), required=True),
+        ),
+    ),
+    "routing_rules": Seed(
+        "seeds/routing_rules.csv",
+        ("rule_id",),
+        (
+            Col("priority", whole(0, MAX_PRIORITY), required=True, unique=True),
+            Col("rule_id", snake_id(), required=True, unique=True),
+            Col("min_employees", whole(0, MAX_COUNT)),
+            Col("max_employees", whole(0, MAX_COUNT)),
+            Col("countries", pipe_list(country(), str.upper)),
+            Col("industries", pipe_list(_plain, str.lower)),
+            Col("plans", pipe_list(_plain, str.lower)),
+            Col("owner", _plain, required=True),
+            Col("owner_type", one_of("user", "queue"), required=True),
+            Col("description", text()),
+        ),
+        empty="the file has no rules, so no record gets an owner",
+    ),
+    "activation_milestones": Seed(
+        "seeds/activation_milestones.csv",
+        ("milestone_id",),
+        (
+            Col("milestone_id", snake_id(), required=True, unique=True),
+            Col("event_name", event_name(), required=True),
+            Col("description", text()),
+        ),
+        empty="the file has no milestones, so no user or account is ever activated",
+    ),
+    "personal_email_domains": Seed(
+        "seeds/personal_email_domains.csv",
+        (),
+        (Col("email_domain", domain(), required=True, unique=True),),
+    ),
+    "internal_email_domains": Seed(
+        "seeds/internal_email_domains.csv",
+        (),
+        (
+            Col("email_domain", domain(), required=True, unique=True),
+            Col("note", text()),
+        ),
+    ),
+}
+SEED_FILES = {name: seed.file for name, seed in SEEDS.items()}
+
+
+# --- checking -------------------------------------------------------------------------------
 
 
 class _Problems:
@@ -70,7 +399,9 @@ class _Problems:
         self.lines: list[str] = []
 
     def add(self, seed: str, index: int, row: dict, column: str, problem: str) -> None:
-        key = next((f"{k}={row[k]}" for k in _ROW_KEYS[seed] if row.get(k)), "")
+        """A problem on data row `index` (0-based; the file line is index + 2)."""
+        keys = SEEDS[seed].keys
+        key = next((f"{k}={_text(row, k)}" for k in keys if _text(row, k)), "")
         where = f"{SEED_FILES[seed]} line {index + 2}" + (f" ({key})" if key else "")
         self.lines.append(f"{where}, column {column}: {problem}")
 
@@ -79,333 +410,211 @@ class _Problems:
             raise ConfigError("invalid PQL configuration:\n  " + "\n  ".join(self.lines))
 
 
-_ROW_KEYS = {
-    "definitions": ("definition_id",),
-    "signals": ("definition_id", "signal_id"),
-    "tiers": ("tier",),
-    "fit_rules": ("rule_id",),
-}
-
-
 def _text(row: dict, column: str) -> str:
     value = row.get(column)
     return "" if value is None else str(value).strip()
 
 
-def parse_number(text: str) -> float | None:
-    """A finite decimal number, or None."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value == value and value not in (float("inf"), float("-inf")) else None
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
-def parse_whole(text: str) -> int | None:
-    """A non-negative whole number written as digits, or None."""
-    return int(text) if re.fullmatch(r"\d+", text) else None
-
-
-def parse_property_filter(text: str) -> tuple[str, str] | None:
-    """`key = value` -> (key, value); None when it is not of that shape."""
-    if text.count("=") != 1:
-        return None
-    key, value = (part.strip() for part in text.split("="))
-    if not JSON_KEY.match(key) or not value:
-        return None
-    return key, value
-
-
-def reason_placeholders(template: str) -> set[str]:
-    return set(re.findall(r"\{([^{}]*)\}", template))
-
-
-def _required(problems, seed, index, row, column) -> str:
-    value = _text(row, column)
-    if not value:
-        problems.add(seed, index, row, column, "is required")
-    return value
-
-
-def _validate_definitions(rows, defaults, problems) -> dict[str, dict]:
-    definitions: dict[str, dict] = {}
-    for index, row in enumerate(rows):
-        definition_id = _required(problems, "definitions", index, row, "definition_id")
-        if definition_id and not IDENTIFIER.match(definition_id):
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "definition_id",
-                f"'{definition_id}' must be snake_case (a-z, 0-9, _)",
+def check_seed(name: str, rows: list[dict], problems: _Problems) -> list[dict]:
+    """Check every column of every row against the seed's spec; return the parsed rows
+    (value per column; None when empty or unusable)."""
+    seed = SEEDS[name]
+    if rows:
+        spec_names = [c.name for c in seed.columns]
+        for column in [c for c in rows[0] if c not in spec_names]:
+            problems.lines.append(
+                f"{seed.file} line 1 (header), column {column}: unknown column; the columns "
+                f"are {', '.join(spec_names)}"
             )
-        if definition_id in definitions:
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "definition_id",
-                f"duplicate definition id '{definition_id}'",
-            )
-        entity = _required(problems, "definitions", index, row, "entity")
-        if entity and entity not in ENTITIES:
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "entity",
-                f"unknown entity '{entity}'; expected one of {', '.join(ENTITIES)}",
-            )
-        motion = _required(problems, "definitions", index, row, "motion")
-        if motion and motion not in MOTIONS:
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "motion",
-                f"unknown motion '{motion}'; expected one of {', '.join(MOTIONS)}",
-            )
-        if motion == "expansion" and entity == "user":
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "motion",
-                "the expansion motion is for accounts (paying workspaces), not users",
-            )
-        threshold_text = _required(problems, "definitions", index, row, "score_threshold")
-        threshold = parse_number(threshold_text)
-        if threshold_text and (threshold is None or threshold < 0):
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "score_threshold",
-                f"'{threshold_text}' is not a non-negative number",
-            )
-        min_fit_text = _text(row, "min_fit_score")
-        min_fit = parse_number(min_fit_text) if min_fit_text else None
-        if min_fit_text and (min_fit is None or min_fit < 0):
-            problems.add(
-                "definitions",
-                index,
-                row,
-                "min_fit_score",
-                f"'{min_fit_text}' is not a non-negative number",
-            )
-        settings = {}
-        for column, default in (
-            ("min_days_before_demotion", defaults["min_days_before_demotion"]),
-            ("cooldown_days", defaults["cooldown_days"]),
-        ):
-            text = _text(row, column)
-            settings[column] = parse_whole(text) if text else int(default)
-            if settings[column] is None:
-                problems.add(
-                    "definitions", index, row, column, f"'{text}' is not a whole number of days"
-                )
-        required = [s.strip() for s in _text(row, "required_signals").split("|") if s.strip()]
-        definitions[definition_id] = {
-            "definition_id": definition_id,
-            "entity": entity,
-            "motion": motion,
-            "score_threshold": threshold,
-            "required_signals": required,
-            "min_fit_score": min_fit,
-            "index": index,
-            "row": row,
-            **settings,
-        }
-    return definitions
-
-
-def _validate_signal(index, row, definitions, problems) -> dict | None:
-    seed = "signals"
-    definition_id = _required(problems, seed, index, row, "definition_id")
-    definition = definitions.get(definition_id)
-    if definition_id and definition is None:
-        problems.add(
-            seed,
-            index,
-            row,
-            "definition_id",
-            f"unknown definition '{definition_id}' (not in {SEED_FILES['definitions']})",
-        )
-    signal_id = _required(problems, seed, index, row, "signal_id")
-    if signal_id and not IDENTIFIER.match(signal_id):
-        problems.add(
-            seed, index, row, "signal_id", f"'{signal_id}' must be snake_case (a-z, 0-9, _)"
-        )
-    category = _required(problems, seed, index, row, "category")
-    if category and category not in CATEGORIES:
-        problems.add(
-            seed,
-            index,
-            row,
-            "category",
-            f"unknown category '{category}'; expected one of {', '.join(CATEGORIES)}",
-        )
-    event_names = [e.strip() for e in _text(row, "event_names").split("|") if e.strip()]
-    if not event_names:
-        problems.add(seed, index, row, "event_names", "is required (event names joined by |)")
-    for event_name in event_names:
-        if not IDENTIFIER.match(event_name):
-            problems.add(
-                seed,
-                index,
-                row,
-                "event_names",
-                f"'{event_name}' is not a normalised snake_case event name",
-            )
-    filter_text = _text(row, "property_filter")
-    property_filter = parse_property_filter(filter_text) if filter_text else None
-    if filter_text and property_filter is None:
-        problems.add(
-            seed, index, row, "property_filter", f"'{filter_text}' is not of the form key = value"
-        )
-    prefix = _text(row, "page_path_prefix")
-    if prefix and not prefix.startswith("/"):
-        problems.add(seed, index, row, "page_path_prefix", f"'{prefix}' must start with /")
-    aggregation = _required(problems, seed, index, row, "aggregation")
-    if aggregation and aggregation not in AGGREGATIONS:
-        problems.add(
-            seed,
-            index,
-            row,
-            "aggregation",
-            f"unknown aggregation '{aggregation}'; expected one of {', '.join(AGGREGATIONS)}",
-        )
-    if aggregation == "distinct_users" and definition and definition["entity"] != "account":
-        problems.add(
-            seed,
-            index,
-            row,
-            "aggregation",
-            "distinct_users counts users in an account; use it in account definitions",
-        )
-    property_key = _text(row, "property_key")
-    if aggregation == "distinct_property_values" and not JSON_KEY.match(property_key):
-        problems.add(
-            seed,
-            index,
-            row,
-            "property_key",
-            f"'{property_key}' is not a property name (distinct_property_values needs one)",
-        )
-    window_text = _text(row, "window_days")
-    window = parse_whole(window_text) if window_text else None
-    if (window_text or aggregation != "first_time") and (window is None or window < 1):
-        problems.add(
-            seed,
-            index,
-            row,
-            "window_days",
-            f"'{window_text}' must be a positive whole number of days",
-        )
-    threshold_text = _required(problems, seed, index, row, "threshold")
-    threshold = parse_number(threshold_text)
-    if threshold_text and (threshold is None or threshold <= 0):
-        problems.add(seed, index, row, "threshold", f"'{threshold_text}' is not a number above 0")
-    weight_text = _required(problems, seed, index, row, "weight")
-    weight = parse_number(weight_text)
-    if weight_text and (weight is None or weight < 0):
-        problems.add(seed, index, row, "weight", f"'{weight_text}' is not a non-negative number")
-    lifespan_text = _text(row, "lifespan_days")
-    lifespan = parse_whole(lifespan_text) if lifespan_text else 0
-    if lifespan is None:
-        problems.add(
-            seed, index, row, "lifespan_days", f"'{lifespan_text}' is not a whole number of days"
-        )
-    template = _required(problems, seed, index, row, "reason_template")
-    unknown = reason_placeholders(template) - REASON_PLACEHOLDERS
-    if unknown:
-        problems.add(
-            seed,
-            index,
-            row,
-            "reason_template",
-            f"unknown placeholder(s) {', '.join('{' + u + '}' for u in sorted(unknown))};"
-            " use " + ", ".join("{" + p + "}" for p in sorted(REASON_PLACEHOLDERS)),
-        )
-    return {
-        "definition_id": definition_id,
-        "signal_id": signal_id,
-        "category": category,
-        "event_names": event_names,
-        "property_filter_key": property_filter[0] if property_filter else None,
-        "property_filter_value": property_filter[1] if property_filter else None,
-        "page_path_prefix": prefix or None,
-        "aggregation": aggregation,
-        "property_key": property_key or None,
-        "window_days": window if aggregation != "first_time" else None,
-        "threshold": threshold,
-        "weight": weight,
-        "lifespan_days": lifespan,
-        "reason_template": template,
-        "row": row,
-    }
-
-
-def _validate_tiers(rows, problems) -> None:
-    seen: set[str] = set()
-    has_floor = False
-    for index, row in enumerate(rows):
-        tier = _required(problems, "tiers", index, row, "tier")
-        if tier and not IDENTIFIER.match(tier):
-            problems.add("tiers", index, row, "tier", f"'{tier}' must be snake_case")
-        if tier in seen:
-            problems.add("tiers", index, row, "tier", f"duplicate tier '{tier}'")
-        seen.add(tier)
-        text = _required(problems, "tiers", index, row, "min_score")
-        min_score = parse_number(text)
-        if text and (min_score is None or min_score < 0):
-            problems.add("tiers", index, row, "min_score", f"'{text}' is not a non-negative number")
-        has_floor = has_floor or min_score == 0
-    if rows and not has_floor:
+        for column in [c for c in spec_names if c not in rows[0]]:
+            problems.lines.append(f"{seed.file} line 1 (header), column {column}: is missing")
+    elif seed.empty:
         problems.lines.append(
-            f"{SEED_FILES['tiers']}: no tier has min_score 0, so low scores would have no tier"
+            f"{seed.file} line 2, column {seed.columns[0].name}: {seed.empty} (no rows)"
+        )
+    parsed_rows = []
+    for index, row in enumerate(rows):
+        parsed = {"index": index, "row": row}
+        for col in seed.columns:
+            value = _text(row, col.name)
+            parsed[col.name] = None
+            if not value:
+                if col.required:
+                    problems.add(name, index, row, col.name, "is required")
+                continue
+            try:
+                parsed[col.name] = col.parse(value)
+            except Bad as bad:
+                problem = str(bad).replace("\x00", col.name.replace("_", " "))
+                problems.add(name, index, row, col.name, problem)
+        parsed_rows.append(parsed)
+    for col in seed.columns:
+        if not (col.unique or col.unique_within):
+            continue
+        first: dict = {}
+        for parsed in parsed_rows:
+            if parsed[col.name] is None:
+                continue
+            scope = parsed[col.unique_within] if col.unique_within else None
+            key = (scope, _hashable(parsed[col.name]))
+            if key in first:
+                within = (
+                    f" in {col.unique_within.removesuffix('_id')} '{scope}'"
+                    if col.unique_within
+                    else ""
+                )
+                problems.add(
+                    name,
+                    parsed["index"],
+                    parsed["row"],
+                    col.name,
+                    f"duplicate {col.name.replace('_', ' ')} '{_text(parsed['row'], col.name)}'"
+                    f"{within} (already on line {first[key] + 2})",
+                )
+            else:
+                first[key] = parsed["index"]
+    return parsed_rows
+
+
+def _check_definitions(definitions, signals, problems) -> None:
+    for definition in definitions:
+        own = [s for s in signals if s["definition_id"] == definition["definition_id"]]
+        add = partial(problems.add, "definitions", definition["index"], definition["row"])
+        if definition["entity"] == "user" and definition["motion"] == "expansion":
+            add("motion", "the expansion motion is for accounts (paying workspaces), not users")
+        if definition["definition_id"] and not own:
+            add("definition_id", f"definition has no signals in {SEED_FILES['signals']}")
+        names = {s["signal_id"] for s in own}
+        for required in definition["required_signals"] or []:
+            if required not in names:
+                add(
+                    "required_signals",
+                    f"required signal '{required}' is not a signal of this definition",
+                )
+        most, needed = sum(s["weight"] or 0 for s in own), definition["score_threshold"]
+        if own and needed is not None and needed > most:
+            add(
+                "score_threshold",
+                f"{needed:g} is more than all its signals' weights add up "
+                f"to ({most:g}), so nothing could ever qualify",
+            )
+
+
+def _check_signals(signals, definitions, problems) -> None:
+    by_id = {d["definition_id"]: d for d in definitions if d["definition_id"]}
+    for signal in signals:
+        add = partial(problems.add, "signals", signal["index"], signal["row"])
+        definition = by_id.get(signal["definition_id"])
+        aggregation = signal["aggregation"]
+        if signal["definition_id"] and definition is None:
+            add(
+                "definition_id",
+                f"unknown definition '{signal['definition_id']}' "
+                f"(not in {SEED_FILES['definitions']})",
+            )
+        if aggregation == "distinct_users" and definition and definition["entity"] != "account":
+            add(
+                "aggregation",
+                "distinct_users counts users in an account; use it in account definitions",
+            )
+        if aggregation == "distinct_property_values" and not _text(signal["row"], "property_key"):
+            add("property_key", "is required: distinct_property_values counts this property")
+        if aggregation not in (None, "distinct_property_values") and signal["property_key"]:
+            add("property_key", f"only distinct_property_values uses it, not {aggregation}")
+        has_window = bool(_text(signal["row"], "window_days"))
+        if aggregation == "first_time" and has_window:
+            add("window_days", "must be empty for first_time (a milestone has no window)")
+        if aggregation not in (None, "first_time") and not has_window:
+            add("window_days", f"is required for {aggregation} (days in the rolling window)")
+        if signal["page_path_prefix"] and signal["event_names"] not in (None, ["page_viewed"]):
+            add("page_path_prefix", "filters page views; event_names must be page_viewed")
+
+
+def _check_tiers(tiers, problems) -> None:
+    scores = [t for t in tiers if t["min_score"] is not None]
+    if scores and not any(t["min_score"] == 0 for t in scores):
+        lowest = min(scores, key=lambda t: t["min_score"])
+        problems.add(
+            "tiers",
+            lowest["index"],
+            lowest["row"],
+            "min_score",
+            "no tier has min_score 0, so low scores would have no tier",
         )
 
 
-def _validate_fit_rules(rows, problems) -> None:
-    seen: set[str] = set()
-    for index, row in enumerate(rows):
-        rule_id = _required(problems, "fit_rules", index, row, "rule_id")
-        if rule_id in seen:
-            problems.add("fit_rules", index, row, "rule_id", f"duplicate rule id '{rule_id}'")
-        seen.add(rule_id)
-        entity = _required(problems, "fit_rules", index, row, "entity")
-        if entity and entity not in ENTITIES:
-            problems.add("fit_rules", index, row, "entity", f"unknown entity '{entity}'")
-        attribute = _required(problems, "fit_rules", index, row, "attribute")
+_FIT_TYPES = {"is_personal_email": "boolean", "employee_count": "number", "email_domain": "domain"}
+
+
+def _check_fit_rules(rules, problems) -> None:
+    for rule in rules:
+        add = partial(problems.add, "fit_rules", rule["index"], rule["row"])
+        entity, attribute, operator, value = (
+            rule[k] for k in ("entity", "attribute", "operator", "value")
+        )
         if entity in FIT_ATTRIBUTES and attribute and attribute not in FIT_ATTRIBUTES[entity]:
-            problems.add(
-                "fit_rules",
-                index,
-                row,
+            add(
                 "attribute",
                 f"unknown {entity} attribute '{attribute}'; expected one of "
                 f"{', '.join(sorted(FIT_ATTRIBUTES[entity]))}",
             )
-        operator = _required(problems, "fit_rules", index, row, "operator")
-        if operator and operator not in FIT_OPERATORS:
-            problems.add("fit_rules", index, row, "operator", f"unknown operator '{operator}'")
-        value = _required(problems, "fit_rules", index, row, "value")
-        if operator in NUMERIC_OPERATORS and value and parse_number(value) is None:
+        if not (operator and value):
+            continue
+        kind = _FIT_TYPES.get(attribute, "text")
+        values = value.split("|") if operator == "in" else [value]
+        try:
+            if operator == "in":
+                pipe_list(str.strip)(value)
+            for item in (v.strip() for v in values):
+                if operator in NUMERIC_OPERATORS or kind == "number":
+                    if parse_number(item) is None:
+                        raise Bad(
+                            f"'{item}' is not a number (operator {operator} compares numbers)"
+                            if operator in NUMERIC_OPERATORS
+                            else f"'{item}' is not a number ({attribute} is a number)"
+                        )
+                elif kind == "boolean" and item not in ("true", "false"):
+                    raise Bad(f"'{item}' is not true or false ({attribute} is a flag)")
+                elif kind == "domain":
+                    domain()(item)
+        except Bad as bad:
+            add("value", str(bad))
+        if kind in ("boolean", "text", "domain") and operator in NUMERIC_OPERATORS:
+            add("operator", f"{operator} compares numbers; {attribute} is not a number")
+
+
+def _check_routing_rules(rules, problems) -> None:
+    for rule in rules:
+        add = partial(problems.add, "routing_rules", rule["index"], rule["row"])
+        low, high = rule["min_employees"], rule["max_employees"]
+        if low is not None and high is not None and low > high:
+            add("max_employees", f"{high} is below min_employees {low}, so the rule never matches")
+        owner = rule["owner"]
+        try:
+            if owner and rule["owner_type"] == "user":
+                email()(owner)
+            elif owner and rule["owner_type"] == "queue" and not QUEUE.match(owner):
+                raise Bad(f"'{owner}' is not a queue name (a-z, 0-9, _ . -)")
+        except Bad as bad:
+            add("owner", f"{bad} (owner_type {rule['owner_type']})")
+
+
+def _check_domains(personal, internal, problems) -> None:
+    consumer = {d["email_domain"] for d in personal if d["email_domain"]}
+    for row in internal:
+        if row["email_domain"] in consumer:
             problems.add(
-                "fit_rules",
-                index,
-                row,
-                "value",
-                f"'{value}' is not a number (operator {operator} compares numbers)",
+                "internal_email_domains",
+                row["index"],
+                row["row"],
+                "email_domain",
+                f"'{row['email_domain']}' is also in {SEED_FILES['personal_email_domains']}; a "
+                "consumer mail domain cannot be your company's",
             )
-        weight_text = _required(problems, "fit_rules", index, row, "weight")
-        weight = parse_number(weight_text)
-        if weight_text and (weight is None or weight < 0):
-            problems.add(
-                "fit_rules", index, row, "weight", f"'{weight_text}' is not a non-negative number"
-            )
-        _required(problems, "fit_rules", index, row, "reason")
 
 
 def definition_version(definition_row: dict, signal_rows: list[dict]) -> str:
@@ -422,84 +631,90 @@ def definition_version(definition_row: dict, signal_rows: list[dict]) -> str:
     return digest[:12]
 
 
-def validate_config(definitions, signals, tiers, fit_rules, defaults) -> list[dict]:
-    """Validate the four seeds (lists of dicts of text, in file order); return the output rows
-    (one per signal per event name). Raise ConfigError naming file, line and problem."""
-    problems = _Problems()
-    by_id = _validate_definitions(definitions, defaults, problems)
-    parsed = [_validate_signal(i, row, by_id, problems) for i, row in enumerate(signals)]
-    seen: set[tuple[str, str]] = set()
-    for index, signal in enumerate(parsed):
-        key = (signal["definition_id"], signal["signal_id"])
-        if key in seen:
-            problems.add(
-                "signals",
-                index,
-                signal["row"],
-                "signal_id",
-                f"duplicate signal id '{signal['signal_id']}' in definition "
-                f"'{signal['definition_id']}'",
-            )
-        seen.add(key)
-    for definition in by_id.values():
-        own = {s["signal_id"] for s in parsed if s["definition_id"] == definition["definition_id"]}
-        if definition["definition_id"] and not own:
-            problems.add(
-                "definitions",
-                definition["index"],
-                definition["row"],
-                "definition_id",
-                f"definition has no signals in {SEED_FILES['signals']}",
-            )
-        for required in definition["required_signals"]:
-            if required not in own:
-                problems.add(
-                    "definitions",
-                    definition["index"],
-                    definition["row"],
-                    "required_signals",
-                    f"required signal '{required}' is not a signal of this definition",
-                )
-    _validate_tiers(tiers, problems)
-    _validate_fit_rules(fit_rules, problems)
-    problems.raise_if_any()
+# The output: the definition's settings, then every signals column (a new signals column
+# flows through as its parsed value), with event_names one per row and the filter split.
+DEFINITION_OUTPUT = (
+    "entity",
+    "motion",
+    "score_threshold",
+    "required_signals",
+    "min_fit_score",
+    "min_days_before_demotion",
+    "cooldown_days",
+)
+SIGNAL_OUTPUT = tuple(
+    c
+    for c in SEEDS["signals"].columns
+    if c.name not in ("definition_id", "event_names", "property_filter")
+)
+OUTPUT_TYPES = {
+    "signal_event_key": "text",
+    "definition_id": "text",
+    "definition_version": "text",
+    **{c.name: c.output for c in SEEDS["definitions"].columns if c.name in DEFINITION_OUTPUT},
+    "event_name": "text",
+    "property_filter_key": "text",
+    "property_filter_value": "text",
+    **{c.name: c.output for c in SIGNAL_OUTPUT},
+}
+OUTPUT_COLUMNS = tuple(OUTPUT_TYPES)
 
+
+def _output_rows(definitions, signals, defaults) -> list[dict]:
     output = []
-    for definition in by_id.values():
-        own = [s for s in parsed if s["definition_id"] == definition["definition_id"]]
+    for definition in definitions:
+        own = [s for s in signals if s["definition_id"] == definition["definition_id"]]
+        settings = {column: definition[column] for column in DEFINITION_OUTPUT}
+        settings["required_signals"] = "|".join(definition["required_signals"] or [])
+        for column in ("min_days_before_demotion", "cooldown_days"):
+            if settings[column] is None:
+                settings[column] = int(defaults[column])
         version = definition_version(definition["row"], [s["row"] for s in own])
         for signal in own:
-            for event_name in signal["event_names"]:
+            key, value = signal["property_filter"] or (None, None)
+            for name in signal["event_names"]:
                 output.append(
                     {
-                        "signal_event_key": "|".join(
-                            (definition["definition_id"], signal["signal_id"], event_name)
-                        ),
+                        "signal_event_key": f"{definition['definition_id']}|"
+                        f"{signal['signal_id']}|{name}",
                         "definition_id": definition["definition_id"],
                         "definition_version": version,
-                        "entity": definition["entity"],
-                        "motion": definition["motion"],
-                        "score_threshold": definition["score_threshold"],
-                        "required_signals": "|".join(definition["required_signals"]),
-                        "min_fit_score": definition["min_fit_score"],
-                        "min_days_before_demotion": definition["min_days_before_demotion"],
-                        "cooldown_days": definition["cooldown_days"],
-                        "signal_id": signal["signal_id"],
-                        "category": signal["category"],
-                        "event_name": event_name,
-                        "property_filter_key": signal["property_filter_key"],
-                        "property_filter_value": signal["property_filter_value"],
-                        "page_path_prefix": signal["page_path_prefix"],
-                        "aggregation": signal["aggregation"],
-                        "property_key": signal["property_key"],
-                        "window_days": signal["window_days"],
-                        "threshold": signal["threshold"],
-                        "weight": signal["weight"],
-                        "lifespan_days": signal["lifespan_days"],
-                        "reason_template": signal["reason_template"],
+                        **settings,
+                        "event_name": name,
+                        "property_filter_key": key,
+                        "property_filter_value": value,
+                        **{c.name: signal[c.name] for c in SIGNAL_OUTPUT},
+                        "lifespan_days": signal["lifespan_days"] or 0,
                     }
                 )
     return output
+
+
+def validate_all(seeds: dict[str, list[dict]], defaults: dict) -> list[dict]:
+    """Validate the config seeds (name -> list of dicts of text, in file order; a seed left
+    out is not checked); return the output rows (one per signal per event name). Raise
+    ConfigError naming file, line, column and problem for everything wrong at once."""
+    problems = _Problems()
+    parsed = {name: check_seed(name, rows, problems) for name, rows in seeds.items()}
+    definitions, signals = parsed.get("definitions", []), parsed.get("signals", [])
+    _check_signals(signals, definitions, problems)
+    _check_definitions(definitions, signals, problems)
+    _check_tiers(parsed.get("tiers", []), problems)
+    _check_fit_rules(parsed.get("fit_rules", []), problems)
+    _check_routing_rules(parsed.get("routing_rules", []), problems)
+    _check_domains(
+        parsed.get("personal_email_domains", []),
+        parsed.get("internal_email_domains", []),
+        problems,
+    )
+    problems.raise_if_any()
+    return _output_rows(definitions, signals, defaults)
+
+
+def validate_config(definitions, signals, tiers, fit_rules, defaults) -> list[dict]:
+    """The four PQL seeds only (kept for callers that validate a definition set)."""
+    seeds = {"definitions": definitions, "signals": signals, "tiers": tiers}
+    return validate_all({**seeds, "fit_rules": fit_rules}, defaults)
 
 
 def _rows(relation) -> list[dict]:
@@ -516,20 +731,8 @@ def _relation(session, rows: list[dict]):
     """A relation of the output rows, with explicit types, without turning values into SQL."""
     import pyarrow as pa
 
-    schema = pa.schema(
-        [
-            (
-                column,
-                pa.float64()
-                if column in ("score_threshold", "min_fit_score", "threshold", "weight")
-                else pa.int64()
-                if column
-                in ("min_days_before_demotion", "cooldown_days", "window_days", "lifespan_days")
-                else pa.string(),
-            )
-            for column in OUTPUT_COLUMNS
-        ]
-    )
+    types = {"text": pa.string(), "whole": pa.int64(), "number": pa.float64()}
+    schema = pa.schema([(column, types[kind]) for column, kind in OUTPUT_TYPES.items()])
     table = pa.Table.from_pylist(rows, schema=schema)
     if hasattr(session, "create_dataframe"):  # Snowpark / PySpark
         return session.create_dataframe(table.to_pylist())
@@ -542,11 +745,16 @@ def model(dbt, session):
         "min_days_before_demotion": dbt.config.get("min_days_before_demotion"),
         "cooldown_days": dbt.config.get("cooldown_days"),
     }
-    rows = validate_config(
-        definitions=_rows(dbt.ref("pql_definitions")),
-        signals=_rows(dbt.ref("pql_signals")),
-        tiers=_rows(dbt.ref("pql_tiers")),
-        fit_rules=_rows(dbt.ref("pql_fit_rules")),
-        defaults=defaults,
-    )
+    # dbt reads refs from literal calls, so each seed is named here.
+    relations = {
+        "definitions": dbt.ref("pql_definitions"),
+        "signals": dbt.ref("pql_signals"),
+        "tiers": dbt.ref("pql_tiers"),
+        "fit_rules": dbt.ref("pql_fit_rules"),
+        "routing_rules": dbt.ref("routing_rules"),
+        "activation_milestones": dbt.ref("activation_milestones"),
+        "personal_email_domains": dbt.ref("personal_email_domains"),
+        "internal_email_domains": dbt.ref("internal_email_domains"),
+    }
+    rows = validate_all({name: _rows(r) for name, r in relations.items()}, defaults)
     return _relation(session, rows)

@@ -267,3 +267,28 @@ def test_a_bad_seed_fails_the_dbt_run_with_the_message(tmp_path):
     )
     assert "seeds/pql_signals.csv line 2" in output
     assert "unknown aggregation 'median'" in output
+
+
+def test_a_malformed_seed_csv_fails_dbt_seed_with_file_line_and_column(tmp_path):
+    """dbt alone says "Row 1 has 4 values, but Table only has 3 columns"; the on-run-start
+    check (macros/check_seed_files.sql) names the file, the line, the column and the fix."""
+    project = copy_project(tmp_path)
+    milestones = project / "seeds" / "activation_milestones.csv"
+    lines = milestones.read_text().splitlines()
+    lines[2] = lines[2] + ", and shared it"  # an unquoted comma in the description
+    milestones.write_text("\n".join(lines) + "\n")
+    routing = project / "seeds" / "routing_rules.csv"
+    lines = routing.read_text().splitlines()
+    lines[1] = lines[1].replace(",500,", ",500+,", 1)  # not an integer (typed column)
+    routing.write_text("\n".join(lines) + "\n")
+    output = run_dbt(
+        ["seed", "--project-dir", str(project)], tmp_path / "pql.duckdb", tmp_path, check=False
+    )
+    assert (
+        "seeds/activation_milestones.csv line 3, column description: more values than the "
+        "header has columns; a value containing a comma must be in double quotes" in output
+    )
+    assert (
+        "seeds/routing_rules.csv line 2, column min_employees: is not a value of type integer"
+        in (output)
+    )

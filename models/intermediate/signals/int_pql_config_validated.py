@@ -20,8 +20,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 # Bounds keep every downstream cast safe: day counts stay far inside INT32 date arithmetic,
 # weights and scores inside the marts' decimal(28,6).
@@ -239,7 +239,7 @@ def template(placeholders: set[str]) -> Callable[[str], str]:
             raise Bad(f"unknown placeholder(s) {names}; use {allowed}")
         rest = re.sub(r"\{[^{}]*\}", "", value)
         if "{" in rest or "}" in rest:
-            raise Bad(f"'{value}' has an unmatched {{ or }}; placeholders are {allowed}")
+            raise Bad(f"'{value}' has an unmatched curly brace; placeholders are {allowed}")
         return value
 
     return parse
@@ -265,8 +265,7 @@ def pipe_list(item: Callable[[str], object], fold=lambda v: v) -> Callable[[str]
 # --- the specs: one line per column ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Col:
+class Col(NamedTuple):
     name: str
     parse: Callable[[str], object]
     required: bool = False
@@ -275,8 +274,7 @@ class Col:
     output: str = "text"  # type in the output relation: text, whole or number
 
 
-@dataclass(frozen=True)
-class Seed:
+class Seed(NamedTuple):
     file: str
     keys: tuple[str, ...]  # shown next to the line so the row is easy to find
     columns: tuple[Col, ...]

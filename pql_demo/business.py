@@ -1,4 +1,5 @@
-"""Billing (subscriptions, as a change log or as current state) and CRM (accounts, contacts, opportunities, activities).
+"""Billing (subscriptions, as a change log or as current state) and CRM (accounts, contacts,
+opportunities, activities).
 
 These tables are small (a few rows per workspace), so they are built with plain Python loops
 over workspaces, drawing from a dedicated random stream. Times are float days since the window

@@ -18,6 +18,8 @@
     'paid_subscription_started', 'subscription_reactivated', 'mrr_increased',
     'opportunity_created', 'opportunity_won',
 ] -%}
+{%- set new_business_types = var('pql_new_business_opportunity_types') -%}
+{%- set expansion_types = var('pql_expansion_opportunity_types') -%}
 {%- for var_name in ['pql_conversion_events', 'pql_expansion_conversion_events'] -%}
     {%- set configured = var(var_name) -%}
     {%- if configured is string or configured | length == 0 -%}
@@ -86,11 +88,9 @@ account_opportunities as (
         opportunities.closed_at,
         opportunities.is_won,
         case
-            when opportunities.opportunity_type
-                in ({{ sql_string_list(var('pql_new_business_opportunity_types')) }})
+            when opportunities.opportunity_type in ({{ sql_string_list(new_business_types) }})
                 then 'new_business'
-            when opportunities.opportunity_type
-                in ({{ sql_string_list(var('pql_expansion_opportunity_types')) }})
+            when opportunities.opportunity_type in ({{ sql_string_list(expansion_types) }})
                 then 'expansion'
         end as motion
     from opportunities

@@ -2,6 +2,7 @@
 
 python -m pql_demo [generate] --db demo.duckdb [--accounts 2000] [--days 180] [--seed 42]
                    [--end-date 2026-06-30] [--empty TABLE ...] [--quiet]
+                   [--billing-shape change_log|current_state]
 python -m pql_demo stats --db demo.duckdb
 """
 
@@ -57,6 +58,13 @@ def _generate_parser() -> argparse.ArgumentParser:
         metavar="TABLE",
         help="raw tables to create with zero rows (bad-input case 'empty table')",
     )
+    p.add_argument(
+        "--billing-shape",
+        choices=c.BILLING_SHAPES,
+        default="change_log",
+        help="raw.subscriptions as a change log (one row per version) or as current state "
+        "(one row per subscription, updated in place)",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return p
 
@@ -94,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         end_date=args.end_date,
         empty=args.empty,
         log=log,
+        billing_shape=args.billing_shape,
     )
     elapsed = time.perf_counter() - started
     if not args.quiet:

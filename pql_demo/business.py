@@ -1,4 +1,5 @@
-"""Billing (subscription change log) and CRM (accounts, contacts, opportunities, activities).
+"""Billing (subscriptions, as a change log or as current state) and CRM (accounts, contacts,
+opportunities, activities).
 
 These tables are small (a few rows per workspace), so they are built with plain Python loops
 over workspaces, drawing from a dedicated random stream. Times are float days since the window
@@ -45,6 +46,8 @@ class Business:
     crm_link: list = field(default_factory=list)  # explicit, domain or None
     crm_created: np.ndarray = None
     plan_changes: list = field(default_factory=list)  # per workspace: [(day, plan), ...]
+    # per workspace: the ground-truth paid periods [(start day, end day or None), ...]
+    paid_periods: list = field(default_factory=list)
 
 
 def _table(name: str) -> dict[str, list]:
@@ -80,7 +83,18 @@ def email_case(email: str) -> str:
     return ".".join(p.title() for p in local.split(".")) + "@" + dom.title()
 
 
-def build_business(rng, w: World) -> Business:
+def build_business(
+    rng, w: World, billing_shape: str = "change_log", reactivation_rng=None
+) -> Business:
+    """Billing and CRM. `billing_shape` change_log writes every subscription version;
+    current_state writes only the latest version of each subscription (updated in place).
+    Reactivations draw from their own stream `reactivation_rng`, so the other draws stay as
+    they were without them."""
+    if billing_shape not in c.BILLING_SHAPES:
+        raise ValueError(
+            f"billing_shape must be one of {list(c.BILLING_SHAPES)}: {billing_shape!r}"
+        )
+    rrng = reactivation_rng if reactivation_rng is not None else np.random.default_rng(0)
     b = Business()
     days = w.n_days
     A = len(w.acc_created)
@@ -116,6 +130,7 @@ def build_business(rng, w: World) -> Business:
     )
     has_crm &= b.crm_created < days
     b.plan_changes = [[] for _ in range(A)]
+    b.paid_periods = [[] for _ in range(A)]
     won_new_business: dict[int, tuple[float, float]] = {}  # workspace -> (closed day, amount)
 
     for a in range(A):
@@ -156,15 +171,23 @@ def build_business(rng, w: World) -> Business:
             plan = c.PAID_PLANS[plan_i]
             seats = max(c.MIN_SEATS[plan], seats_at(a, paid_at))
             mrr = seats * c.SEAT_PRICE[plan]
-            if cur[2] == "canceled" or rng.random() < c.NEW_SUBSCRIPTION_ON_CONVERSION:
+            new_subscription = (
+                cur[2] == "canceled" or rng.random() < c.NEW_SUBSCRIPTION_ON_CONVERSION
+            )
+            # a free plan upgraded in place would leave current-state billing no trace of when
+            # it started paying, so a free workspace pays on a new subscription
+            if new_subscription or cur[1] == "free":
                 if cur[2] != "canceled":
                     versions.append(cur[:2] + ("canceled", cur[3], cur[4], paid_at, 0.0, paid_at))
                 sid = sub_ids[next_sub]
                 next_sub += 1
                 cur = (sid, plan, "active", paid_at, None, None, mrr, paid_at)
             else:
-                cur = (sid, plan, "active", cur[3], cur[4], None, mrr, paid_at)
+                # paying during the trial ends it: trial_ends_at moves to the payment
+                cur = (sid, plan, "active", cur[3], min(cur[4], paid_at), None, mrr, paid_at)
             versions.append(cur)
+            periods = b.paid_periods[a]
+            periods.append([paid_at, None])
             # later changes, in time order; a cancellation ends the subscription
             changes = []
             if rng.random() < c.UPGRADE_P[0] + c.UPGRADE_P[1] * intent:
@@ -199,32 +222,60 @@ def build_business(rng, w: World) -> Business:
                     else:
                         cur = (s, plan, "canceled", started, tend, back, mrr, back)
                         versions.append(cur)
+                        periods[-1][1] = back
                         break
                 else:
                     cur = (s, plan, "canceled", started, tend, when, mrr, when)
                     versions.append(cur)
+                    periods[-1][1] = when
                     break
+            churned_at = periods[-1][1]
+            if churned_at is not None and rrng.random() < c.REACTIVATION_P:
+                # paid -> free -> paid: a free subscription, then a new paid one after a gap
+                free_sid = f"sub_r{rrng.integers(2**52):013x}"
+                versions.append(
+                    (free_sid, "free", "active", churned_at, None, None, 0.0, churned_at)
+                )
+                back_at = churned_at + rrng.uniform(*c.REACTIVATION_GAP_DAYS)
+                if back_at < days:
+                    versions.append(
+                        (free_sid, "free", "canceled", churned_at, None, back_at, 0.0, back_at)
+                    )
+                    s_plan = plan
+                    seats = max(c.MIN_SEATS[s_plan], seats_at(a, back_at))
+                    paid_sid = f"sub_r{rrng.integers(2**52):013x}"
+                    cur = (paid_sid, s_plan, "active", back_at, None, None,
+                           seats * c.SEAT_PRICE[s_plan], back_at)  # fmt: skip
+                    versions.append(cur)
+                    periods.append([back_at, None])
         if path in ("sales_assisted", "invoice"):
             plan = c.PAID_PLANS[max(1, _paid_plan(rng, int(emp[a])))]
             seats = max(c.MIN_SEATS[plan], seats_at(a, conv))
             won_new_business[a] = (conv, 12 * seats * c.SEAT_PRICE[plan])
 
+        versions = [v for v in versions if v[7] < days]
+        if billing_shape == "current_state":
+            # one row per subscription: its latest version, updated in place
+            latest = {v[0]: v for v in sorted(versions, key=lambda v: v[7])}
+            written = sorted(latest.values(), key=lambda v: v[7])
+        else:
+            written = versions
         for v in versions:
-            if v[7] < days:
-                _append(
-                    subs,
-                    id=v[0],
-                    group_id=gid,
-                    plan=v[1],
-                    status=v[2],
-                    started_at=v[3],
-                    trial_ends_at=v[4],
-                    canceled_at=v[5],
-                    mrr=v[6],
-                    updated_at=v[7],
-                )
-                # the plan the product shows: a canceled subscription falls back to free
-                b.plan_changes[a].append((v[7], v[1] if v[2] != "canceled" else "free"))
+            # the plan the product shows: a canceled subscription falls back to free
+            b.plan_changes[a].append((v[7], v[1] if v[2] != "canceled" else "free"))
+        for v in written:
+            _append(
+                subs,
+                id=v[0],
+                group_id=gid,
+                plan=v[1],
+                status=v[2],
+                started_at=v[3],
+                trial_ends_at=v[4],
+                canceled_at=v[5],
+                mrr=v[6],
+                updated_at=v[7],
+            )
     b.subscriptions = subs
     _build_crm(rng, w, b, has_crm, explicit, won_new_business)
     return b

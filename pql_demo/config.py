@@ -356,6 +356,13 @@ UPGRADE_P = (0.05, 0.30)  # per paying account within the window: a + b * intent
 DOWNGRADE_P = 0.05
 PAST_DUE_P = 0.06
 CANCEL_P = (0.15, -0.12)  # a + b * intent
+# Reactivation: share of churned (canceled) paid workspaces that move to a free subscription
+# and, after a gap of this many days, pay again on a new subscription (paid -> free -> paid).
+REACTIVATION_P = 0.5
+REACTIVATION_GAP_DAYS = (5.0, 25.0)
+# How subscriptions are written: change_log (one row per version) or current_state (one row
+# per subscription, its latest version, as Stripe-like syncs write it).
+BILLING_SHAPES = ("change_log", "current_state")
 FREE_AFTER_TRIAL_SHARE = 0.6  # expired trials: moved to free plan, the rest canceled
 CRM_ACCOUNT_P = (0.15, 0.25, 0.25)  # base, + if employees >= 50, + if employees >= 250
 CRM_EXPLICIT_LINK_SHARE = 0.55

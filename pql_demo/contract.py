@@ -110,6 +110,7 @@ TRUTH_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("intent", "DOUBLE"),
         ("converted", "BOOLEAN"),
         ("converted_at", "TIMESTAMP"),
+        ("first_paid_at", "TIMESTAMP"),
         ("conversion_path", "VARCHAR"),
         ("created_at", "TIMESTAMP"),
         ("domain", "VARCHAR"),
@@ -132,6 +133,14 @@ TRUTH_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("group_id", "VARCHAR"),
         ("joined_at", "TIMESTAMP"),
         ("is_primary", "BOOLEAN"),
+    ),
+    # one row per workspace paid period (periods of one workspace never overlap): the first
+    # is the self-serve conversion, a later one a reactivation; exact to the millisecond
+    "paid_periods": (
+        ("group_id", "VARCHAR"),
+        ("period_number", "INTEGER"),
+        ("paid_started_at", "TIMESTAMP"),
+        ("paid_ended_at", "TIMESTAMP"),
     ),
     "anonymous_ids": (
         ("anonymous_id", "VARCHAR"),

@@ -22,7 +22,7 @@ from pql_demo.identity import groups_table, identifies_table
 from pql_demo.warehouse import FRAME, create_schemas, insert, select_sql, strings, times_ms
 
 # Independent random streams: default_rng([seed, STREAM, chunk]).
-_WORLD, _BUSINESS, _IDENTIFY, _GROUPS, _EVENTS = range(5)
+_WORLD, _BUSINESS, _IDENTIFY, _GROUPS, _EVENTS, _REACTIVATION = range(6)
 
 
 def _rng(seed: int, stream: int, part: int = 0) -> np.random.Generator:
@@ -37,11 +37,15 @@ def generate(
     end_date: dt.date = c.DEFAULT_END_DATE,
     empty: Iterable[str] = (),
     log: Callable[[str], None] | None = None,
+    billing_shape: str = "change_log",
 ) -> dict[str, int]:
     """Write the demo warehouse to `db_path` and return the row count of every raw table.
 
     Tables of schema `raw` and `pql_demo_truth` are replaced. Tables named in `empty` are
     created with the contract columns but no rows. Same arguments, same table contents.
+    `billing_shape` writes raw.subscriptions as a change_log (one row per version) or as
+    current_state (one row per subscription, its latest version); the business history and the
+    ground truth (pql_demo_truth.paid_periods) are the same either way.
     """
     empty = set(empty)
     unknown = empty - set(RAW_TABLES)
@@ -53,11 +57,17 @@ def generate(
         raise ValueError("accounts and days must be at least 1")
     if seed < 0:
         raise ValueError("seed must be a non-negative integer")
+    if billing_shape not in c.BILLING_SHAPES:
+        raise ValueError(
+            f"billing_shape must be one of {list(c.BILLING_SHAPES)}, got {billing_shape!r}"
+        )
     say = log or (lambda _msg: None)
     started = time.perf_counter()
 
     w = build_world(_rng(seed, _WORLD), accounts, days, end_date)
-    b = build_business(_rng(seed, _BUSINESS), w)
+    b = build_business(
+        _rng(seed, _BUSINESS), w, billing_shape, reactivation_rng=_rng(seed, _REACTIVATION)
+    )
     elapsed = time.perf_counter() - started
     say(f"world: {accounts} workspaces, {len(w.user_ids)} users ({elapsed:.1f}s)")
     user_ids = pa.array(w.user_ids, type=pa.string())
@@ -127,7 +137,7 @@ def generate(
                     cols[col] = pa.array(data[col], type=pa_type.get(dtype, pa.string()))
             write(table, pa.table(cols))
         _entity_tally(w, b, tally)
-        _write_truth(con, w, b, tally, seed, accounts, days, end_date)
+        _write_truth(con, w, b, tally, seed, accounts, days, end_date, billing_shape)
         counts = {
             t: con.execute(f"select count(*) from {RAW_SCHEMA}.{t}").fetchone()[0]
             for t in RAW_TABLES
@@ -159,8 +169,11 @@ def _entity_tally(w, b, tally: Tally) -> None:
     tally.add("crm_accounts", "crm_domain_variant", variants, len(by_domain))
 
 
-def _write_truth(con, w, b, tally: Tally, seed: int, accounts: int, days: int, end_date) -> None:
+def _write_truth(
+    con, w, b, tally: Tally, seed: int, accounts: int, days: int, end_date, billing_shape: str
+) -> None:
     A = len(w.group_ids)
+    first_paid = [periods[0][0] if periods else None for periods in b.paid_periods]
     conv = w.acc_convert_day
     converted = np.nan_to_num(conv, nan=np.inf) < days
     ms = lambda x: w.t0_ms + np.round(x * 86_400_000).astype(np.int64)  # noqa: E731
@@ -172,6 +185,7 @@ def _write_truth(con, w, b, tally: Tally, seed: int, accounts: int, days: int, e
             "intent": w.acc_intent,
             "converted": converted,
             "converted_at": pa.array(ms(np.where(converted, conv, 0.0)), mask=~converted).cast(ts),
+            "first_paid_at": times_ms(w.t0_ms, first_paid),
             "conversion_path": pa.array(b.conversion_path, type=pa.string()),
             "created_at": pa.array(ms(w.acc_created)).cast(ts),
             "domain": w.acc_domains,
@@ -179,6 +193,19 @@ def _write_truth(con, w, b, tally: Tally, seed: int, accounts: int, days: int, e
             "signup_plan": np.where(w.acc_trial, "trial", "free").tolist(),
             "crm_account_id": pa.array(b.crm_id, type=pa.string()),
             "crm_link_method": pa.array(b.crm_link, type=pa.string()),
+        }
+    )
+    period_rows = [
+        (w.group_ids[a], n, start, end)
+        for a, periods in enumerate(b.paid_periods)
+        for n, (start, end) in enumerate(periods, start=1)
+    ]
+    paid_periods_t = pa.table(
+        {
+            "group_id": pa.array([r[0] for r in period_rows], type=pa.string()),
+            "period_number": pa.array([r[1] for r in period_rows], type=pa.int32()),
+            "paid_started_at": times_ms(w.t0_ms, [r[2] for r in period_rows]),
+            "paid_ended_at": times_ms(w.t0_ms, [r[3] for r in period_rows]),
         }
     )
     n_mem = np.bincount(w.m_user, minlength=len(w.user_ids))
@@ -229,12 +256,14 @@ def _write_truth(con, w, b, tally: Tally, seed: int, accounts: int, days: int, e
         "snapshot_at": dt.datetime.fromtimestamp(w.end_ms / 1000, tz=dt.UTC).isoformat(),
         "workspaces": str(A),
         "users": str(len(w.user_ids)),
+        "billing_shape": billing_shape,
     }
     info_t = pa.table({"key": list(info), "value": list(info.values())})
     for table, arrow in (
         ("accounts", accounts_t),
         ("users", users_t),
         ("memberships", memberships_t),
+        ("paid_periods", paid_periods_t),
         ("anonymous_ids", anon_t),
         ("bad_input", bad_t),
         ("run_info", info_t),

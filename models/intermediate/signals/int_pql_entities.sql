@@ -1,9 +1,8 @@
-{%- set new_business_types = sql_string_list(var('pql_new_business_opportunity_types')) -%}
 {#- Who can be scored, and from when a new-business entity has converted (and an expansion one
-    becomes eligible): an account from its first paid, paying subscription version or its first
-    won new-business deal, whichever is first; a user from
-    the first payment of any account they belong to (once that membership is known). Internal
-    users are left out. -#}
+    becomes eligible): an account from its new-business conversion (int_account_conversions:
+    the first of the var pql_conversion_events, by default its first paid period or a won
+    new-business deal); a user from the first conversion of any account they belong to (once
+    that membership is known). Internal users are left out. -#}
 with
 
 users as (
@@ -18,51 +17,18 @@ accounts as (
     select * from {{ ref('int_accounts_profiled') }}
 ),
 
-subscriptions as (
-    select * from {{ ref('stg_billing__subscriptions') }}
-),
-
-opportunities as (
-    select * from {{ ref('stg_crm__opportunities') }}
-),
-
-crm_matches as (
-    select * from {{ ref('int_accounts_matched_to_crm') }}
-),
-
 conversions as (
-    {#- Conversion (DESIGN.md glossary): the first paid subscription version, or the first won
-        new-business deal of the account's CRM account, whichever comes first. -#}
-    select
-        account_id,
-        updated_at as converted_at
-    from subscriptions
-    where
-        is_paid_plan
-        and subscription_status in ({{ sql_string_list(var('pql_paying_statuses')) }})
-        and account_id is not null
-
-    union all
-
-    select
-        crm_matches.account_id,
-        opportunities.closed_at as converted_at
-    from opportunities
-    inner join crm_matches
-        on opportunities.crm_account_id = crm_matches.crm_account_id
-    where
-        opportunities.is_won
-        and not opportunities.is_deleted
-        and opportunities.closed_at is not null
-        and opportunities.opportunity_type in ({{ new_business_types }})
+    select * from {{ ref('int_account_conversions') }}
 ),
 
 first_paid as (
+    {#- the account's new-business conversion (int_account_conversions, var
+        pql_conversion_events), by date -#}
     select
         account_id,
-        {{ dbt.cast(dbt.date_trunc('day', 'min(converted_at)'), 'date') }} as paying_since_date
+        converted_date as paying_since_date
     from conversions
-    group by account_id
+    where motion = 'new_business'
 ),
 
 account_entities as (

@@ -14,6 +14,15 @@ subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
 ),
 
+paid_periods as (
+    select * from {{ ref('int_subscription_paid_periods') }}
+),
+
+conversions as (
+    select * from {{ ref('int_account_conversions') }}
+    where motion = 'new_business'
+),
+
 links as (
     select * from {{ ref('int_user_accounts_linked') }}
 ),
@@ -48,14 +57,14 @@ current_subscription as (
 ),
 
 first_paid as (
-    {#- When the account first became paying: the first paid, paying version was written then
-        (a trial's started_at is the trial start, not the first payment). -#}
+    {#- When the account first became paying: the start of its first paid period
+        (int_subscription_paid_periods; a trial's started_at is the trial start, not the first
+        payment) -#}
     select
         account_id,
-        min(updated_at) as first_paid_at
-    from subscriptions
-    where is_paid_plan and subscription_status in ({{ paying_statuses }}) and account_id is not null
-    group by account_id
+        paid_started_at as first_paid_at
+    from paid_periods
+    where starts_account_paid_period and account_paid_period_number = 1
 ),
 
 current_seats as (
@@ -92,6 +101,8 @@ final as (
         coalesce(current_subscription.is_paying, false) as is_paying,
         cast(coalesce(current_subscription.mrr, 0) as {{ dbt.type_numeric() }}) as mrr,
         first_paid.first_paid_at,
+        conversions.converted_at,
+        conversions.converted_via,
         crm_matches.crm_account_id,
         crm_matches.crm_match_method,
         cast(coalesce(current_seats.seat_count, 0) as {{ dbt.type_bigint() }}) as seat_count,
@@ -106,6 +117,8 @@ final as (
         on accounts.account_id = current_subscription.account_id
     left join first_paid
         on accounts.account_id = first_paid.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     left join current_seats
         on accounts.account_id = current_seats.account_id
     left join explicit_seats

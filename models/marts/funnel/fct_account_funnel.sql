@@ -42,6 +42,11 @@ revenue_events as (
     select * from {{ ref('fct_revenue_events') }}
 ),
 
+conversions as (
+    select * from {{ ref('int_account_conversions') }}
+    where motion = 'new_business'
+),
+
 definitions as (
     select distinct
         definition_id,
@@ -73,7 +78,7 @@ signup_plans as (
     where account_id is not null
     qualify row_number() over (
         partition by account_id
-        order by updated_at, started_at, subscription_id
+        order by started_at, updated_at, subscription_id
     ) = 1
 ),
 
@@ -116,23 +121,10 @@ outcomes as (
         account_id,
         min(case when event_type = 'opportunity_created' then occurred_at end) as first_opportunity_at,
         min(case when event_type = 'opportunity_won' then occurred_at end) as won_at,
-        min(case when event_type = 'paid_subscription_started' then occurred_at end) as first_paid_at,
-        min(case when is_conversion then occurred_at end) as converted_at
+        min(case when event_type = 'paid_subscription_started' then occurred_at end) as first_paid_at
     from revenue_events
     where motion = 'new_business'
     group by account_id
-),
-
-first_conversions as (
-    select
-        account_id,
-        event_type as converted_via
-    from revenue_events
-    where motion = 'new_business' and is_conversion
-    qualify row_number() over (
-        partition by account_id
-        order by occurred_at, event_type, source_id
-    ) = 1
 ),
 
 joined as (
@@ -156,8 +148,8 @@ joined as (
         outcomes.first_opportunity_at,
         outcomes.won_at,
         outcomes.first_paid_at,
-        outcomes.converted_at,
-        first_conversions.converted_via
+        conversions.converted_at,
+        conversions.converted_via
     from accounts
     cross join definitions
     left join creators
@@ -174,8 +166,8 @@ joined as (
         on accounts.crm_account_id = mqls.crm_account_id
     left join outcomes
         on accounts.account_id = outcomes.account_id
-    left join first_conversions
-        on accounts.account_id = first_conversions.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
 ),
 
 final as (

@@ -38,6 +38,12 @@ links as (
 
 revenue_events as (
     select * from {{ ref('fct_revenue_events') }}
+    where motion = 'expansion'
+),
+
+conversions as (
+    select * from {{ ref('int_account_conversions') }}
+    where motion = 'new_business'
 ),
 
 events as (
@@ -87,25 +93,45 @@ known_entities as (
     from accounts
 ),
 
-entity_revenue_events as (
-    {#- revenue events per entity, dated when they were known for it -#}
+entity_conversions as (
+    {#- the new-business conversion per entity (int_account_conversions), dated when it was
+        known for it: ends new-business eligibility and starts expansion eligibility, as in the
+        threshold engine -#}
     select
         'account' as entity,
         account_id as entity_id,
-        motion,
-        event_type,
-        is_conversion,
-        occurred_date as known_date
-    from revenue_events
+        converted_date
+    from conversions
 
     union all
 
     select
         'user' as entity,
         links.user_id as entity_id,
-        revenue_events.motion,
-        revenue_events.event_type,
-        revenue_events.is_conversion,
+        min(greatest(
+            conversions.converted_date,
+            {{ dbt.cast('links.first_linked_received_at', 'date') }}
+        )) as converted_date
+    from links
+    inner join conversions
+        on links.account_id = conversions.account_id
+    group by links.user_id
+),
+
+expansion_outcomes as (
+    {#- expansion conversions per entity, dated when they were known for it -#}
+    select
+        'account' as entity,
+        account_id as entity_id,
+        occurred_date as known_date
+    from revenue_events
+    where is_conversion
+
+    union all
+
+    select
+        'user' as entity,
+        links.user_id as entity_id,
         greatest(
             revenue_events.occurred_date,
             {{ dbt.cast('links.first_linked_received_at', 'date') }}
@@ -113,18 +139,7 @@ entity_revenue_events as (
     from links
     inner join revenue_events
         on links.account_id = revenue_events.account_id
-),
-
-entity_milestones as (
-    select
-        entity,
-        entity_id,
-        min(case when motion = 'new_business' and is_conversion then known_date end) as converted_date,
-        min(case when event_type = 'paid_subscription_started' then known_date end) as first_paid_date
-    from entity_revenue_events
-    group by
-        entity,
-        entity_id
+    where revenue_events.is_conversion
 ),
 
 outcomes as (
@@ -135,18 +150,16 @@ outcomes as (
         entity_id,
         'new_business' as motion,
         converted_date as outcome_date
-    from entity_milestones
-    where converted_date is not null
+    from entity_conversions
 
     union all
 
     select distinct
         entity,
         entity_id,
-        motion,
+        'expansion' as motion,
         known_date as outcome_date
-    from entity_revenue_events
-    where motion = 'expansion' and is_conversion
+    from expansion_outcomes
 ),
 
 spans as (
@@ -158,20 +171,20 @@ spans as (
         known_entities.entity_id,
         case
             when definitions.motion = 'expansion'
-                then greatest(known_entities.known_from, entity_milestones.first_paid_date)
+                then greatest(known_entities.known_from, entity_conversions.converted_date)
             else known_entities.known_from
         end as eligible_from,
         case
-            when definitions.motion = 'new_business' then entity_milestones.converted_date
+            when definitions.motion = 'new_business' then entity_conversions.converted_date
         end as eligible_until
     from definitions
     inner join known_entities
         on definitions.entity = known_entities.entity
-    left join entity_milestones
+    left join entity_conversions
         on
-            known_entities.entity = entity_milestones.entity
-            and known_entities.entity_id = entity_milestones.entity_id
-    where definitions.motion != 'expansion' or entity_milestones.first_paid_date is not null
+            known_entities.entity = entity_conversions.entity
+            and known_entities.entity_id = entity_conversions.entity_id
+    where definitions.motion != 'expansion' or entity_conversions.converted_date is not null
 ),
 
 history as (

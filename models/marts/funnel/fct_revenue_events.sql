@@ -1,160 +1,22 @@
-{#- Revenue events per product account, the outcomes every funnel fact and report measures:
-    - opportunity_created / opportunity_won: live (not soft-deleted) CRM opportunities on the CRM
-      account the product account is matched to; the motion comes from the opportunity type
-      (vars pql_new_business_opportunity_types, pql_expansion_opportunity_types; other types,
-      such as renewal, are left out). A CRM account matched by several product accounts gives
-      each of them the event.
-    - paid_subscription_started (new business): the first paid-plan subscription version with a
-      paying status (vars pql_unpaid_plans, pql_paying_statuses), dated when it was written.
-    - mrr_increased (expansion): a paying, paid-plan version whose MRR is above the previous
-      version of the same subscription, when that one was paying too.
-    is_conversion marks the events that count as a conversion of their motion (vars
-    pql_conversion_events, pql_expansion_conversion_events): by default the first paid
-    subscription or a won new-business deal (DESIGN.md: whichever comes first), and for
-    expansion an MRR increase or a won expansion deal. -#}
-{%- set new_business_types = var('pql_new_business_opportunity_types', ['new_business']) -%}
-{%- set expansion_types = var('pql_expansion_opportunity_types', ['expansion']) -%}
-{%- set conversion_events = var('pql_conversion_events', ['paid_subscription_started', 'opportunity_won']) -%}
-{%- set expansion_conversion_events = var(
-    'pql_expansion_conversion_events', ['mrr_increased', 'opportunity_won']
-) -%}
+{#- The revenue events of int_revenue_events (paid starts, reactivations, MRR increases, CRM
+    opportunities), with explicit types for tools outside dbt. Conversion is defined there. -#}
 with
 
-subscriptions as (
-    select * from {{ ref('stg_billing__subscriptions') }}
-),
-
-opportunities as (
-    select * from {{ ref('stg_crm__opportunities') }}
-),
-
-crm_matches as (
-    select * from {{ ref('int_accounts_matched_to_crm') }}
-),
-
-versions as (
-    select
-        account_id,
-        subscription_id,
-        subscription_version_id,
-        updated_at,
-        mrr,
-        is_paid_plan
-        and subscription_status in ({{ sql_string_list(var('pql_paying_statuses')) }}) as is_paying
-    from subscriptions
-    where account_id is not null
-),
-
-compared_versions as (
-    select
-        versions.*,
-        lag(versions.mrr) over (
-            partition by versions.subscription_id order by versions.updated_at
-        ) as previous_mrr,
-        lag(versions.is_paying) over (
-            partition by versions.subscription_id order by versions.updated_at
-        ) as was_paying
-    from versions
-),
-
-first_paid as (
-    select
-        account_id,
-        subscription_version_id as source_id,
-        updated_at as occurred_at
-    from versions
-    where is_paying
-    qualify row_number() over (
-        partition by account_id order by updated_at, subscription_version_id
-    ) = 1
-),
-
-mrr_increases as (
-    select
-        account_id,
-        subscription_version_id as source_id,
-        updated_at as occurred_at
-    from compared_versions
-    where is_paying and was_paying and mrr > previous_mrr
-),
-
-account_opportunities as (
-    select
-        crm_matches.account_id,
-        opportunities.crm_opportunity_id,
-        opportunities.created_at,
-        opportunities.closed_at,
-        opportunities.is_won,
-        case
-            when opportunities.opportunity_type in ({{ sql_string_list(new_business_types) }})
-                then 'new_business'
-            when opportunities.opportunity_type in ({{ sql_string_list(expansion_types) }})
-                then 'expansion'
-        end as motion
-    from opportunities
-    inner join crm_matches
-        on opportunities.crm_account_id = crm_matches.crm_account_id
-    where not opportunities.is_deleted
-),
-
-unioned as (
-    select
-        account_id,
-        motion,
-        'opportunity_created' as event_type,
-        crm_opportunity_id as source_id,
-        created_at as occurred_at
-    from account_opportunities
-    where motion is not null and created_at is not null
-
-    union all
-
-    select
-        account_id,
-        motion,
-        'opportunity_won' as event_type,
-        crm_opportunity_id as source_id,
-        closed_at as occurred_at
-    from account_opportunities
-    where motion is not null and is_won and closed_at is not null
-
-    union all
-
-    select
-        account_id,
-        'new_business' as motion,
-        'paid_subscription_started' as event_type,
-        source_id,
-        occurred_at
-    from first_paid
-
-    union all
-
-    select
-        account_id,
-        'expansion' as motion,
-        'mrr_increased' as event_type,
-        source_id,
-        occurred_at
-    from mrr_increases
+revenue_events as (
+    select * from {{ ref('int_revenue_events') }}
 ),
 
 final as (
     select
-        unioned.account_id || '|' || unioned.motion || '|' || unioned.event_type || '|' || unioned.source_id
-            as revenue_event_id,
-        unioned.account_id,
-        unioned.motion,
-        unioned.event_type,
-        unioned.source_id,
-        unioned.occurred_at,
-        {{ dbt.cast('unioned.occurred_at', 'date') }} as occurred_date,
-        case
-            when unioned.motion = 'new_business'
-                then unioned.event_type in ({{ sql_string_list(conversion_events) }})
-            else unioned.event_type in ({{ sql_string_list(expansion_conversion_events) }})
-        end as is_conversion
-    from unioned
+        revenue_event_id,
+        account_id,
+        motion,
+        event_type,
+        source_id,
+        occurred_at,
+        occurred_date,
+        is_conversion
+    from revenue_events
 )
 
 select * from final

@@ -47,6 +47,11 @@ revenue_events as (
     select * from {{ ref('fct_revenue_events') }}
 ),
 
+conversions as (
+    select * from {{ ref('int_account_conversions') }}
+    where motion = 'new_business'
+),
+
 definitions as (
     select distinct
         definition_id,
@@ -63,7 +68,7 @@ signup_plans as (
     where account_id is not null
     qualify row_number() over (
         partition by account_id
-        order by updated_at, started_at, subscription_id
+        order by started_at, updated_at, subscription_id
     ) = 1
 ),
 
@@ -109,8 +114,7 @@ user_revenue_events as (
         links.user_id,
         revenue_events.event_type,
         revenue_events.source_id,
-        revenue_events.occurred_at,
-        revenue_events.is_conversion
+        revenue_events.occurred_at
     from links
     inner join revenue_events
         on links.account_id = revenue_events.account_id
@@ -122,21 +126,23 @@ outcomes as (
         user_id,
         min(case when event_type = 'opportunity_created' then occurred_at end) as first_opportunity_at,
         min(case when event_type = 'opportunity_won' then occurred_at end) as won_at,
-        min(case when event_type = 'paid_subscription_started' then occurred_at end) as first_paid_at,
-        min(case when is_conversion then occurred_at end) as converted_at
+        min(case when event_type = 'paid_subscription_started' then occurred_at end) as first_paid_at
     from user_revenue_events
     group by user_id
 ),
 
 first_conversions as (
+    {#- the earliest conversion among the user's accounts (int_account_conversions) -#}
     select
-        user_id,
-        event_type as converted_via
-    from user_revenue_events
-    where is_conversion
+        links.user_id,
+        conversions.converted_at,
+        conversions.converted_via
+    from links
+    inner join conversions
+        on links.account_id = conversions.account_id
     qualify row_number() over (
-        partition by user_id
-        order by occurred_at, event_type, source_id
+        partition by links.user_id
+        order by conversions.converted_at, conversions.converted_via, conversions.converted_source_id
     ) = 1
 ),
 
@@ -162,7 +168,7 @@ joined as (
         outcomes.first_opportunity_at,
         outcomes.won_at,
         outcomes.first_paid_at,
-        outcomes.converted_at,
+        first_conversions.converted_at,
         first_conversions.converted_via
     from users
     cross join definitions

@@ -32,9 +32,9 @@ links as (
     select * from {{ ref('int_user_accounts_linked') }}
 ),
 
-revenue_events as (
-    select * from {{ ref('fct_revenue_events') }}
-    where motion = 'new_business' and is_conversion
+conversions as (
+    select * from {{ ref('int_account_conversions') }}
+    where motion = 'new_business'
 ),
 
 events as (
@@ -60,19 +60,11 @@ data_as_of as (
 user_conversions as (
     select
         links.user_id,
-        min(revenue_events.occurred_at) as converted_at
+        min(conversions.converted_at) as converted_at
     from links
-    inner join revenue_events
-        on links.account_id = revenue_events.account_id
+    inner join conversions
+        on links.account_id = conversions.account_id
     group by links.user_id
-),
-
-account_conversions as (
-    select
-        account_id,
-        min(occurred_at) as converted_at
-    from revenue_events
-    group by account_id
 ),
 
 candidates as (
@@ -92,10 +84,10 @@ candidates as (
         'account' as entity,
         accounts.account_id as entity_id,
         {{ dbt.cast('accounts.first_seen_at', 'date') }} as signup_date,
-        {{ dbt.cast('account_conversions.converted_at', 'date') }} as converted_date
+        {{ dbt.cast('conversions.converted_at', 'date') }} as converted_date
     from accounts
-    left join account_conversions
-        on accounts.account_id = account_conversions.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     where accounts.first_seen_at is not null
 ),
 

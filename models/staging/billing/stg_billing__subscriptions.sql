@@ -13,6 +13,7 @@ renamed as (
         cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
         cast(trial_ends_at as {{ dbt.type_timestamp() }}) as trial_ends_at,
         cast(canceled_at as {{ dbt.type_timestamp() }}) as canceled_at,
+        cast(null as {{ dbt.type_timestamp() }}) as ended_at,
         cast(mrr as {{ dbt.type_numeric() }}) as mrr,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at
     from source

@@ -22,6 +22,12 @@ SEED_FILES = {
 }
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 JSON_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A host as the clean stream stores it (page_host): lower-case DNS labels joined by dots.
+HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+PAGE_EVENT = "page_viewed"
+# Optional columns added to the seeds after their first release: they enter definition_version
+# only when set, so adding the column to a CSV does not re-version every definition.
+LATER_OPTIONAL_COLUMNS = {"signals": ("page_host",)}
 ENTITIES = ("user", "account")
 MOTIONS = ("new_business", "expansion")
 CATEGORIES = ("activation", "usage", "expansion", "intent", "fit")
@@ -51,6 +57,7 @@ OUTPUT_COLUMNS = (
     "property_filter_key",
     "property_filter_value",
     "page_path_prefix",
+    "page_host",
     "aggregation",
     "property_key",
     "window_days",
@@ -114,6 +121,17 @@ def parse_property_filter(text: str) -> tuple[str, str] | None:
     if not JSON_KEY.match(key) or not value:
         return None
     return key, value
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host` is not a page host as the clean stream stores it, or None when it is one."""
+    if "/" in host or ":" in host:
+        return f"'{host}' must be a host only (e.g. app.example.com), without scheme, port or path"
+    if host.lower().startswith("www."):
+        return f"'{host}': hosts are stored without a leading www., write '{host[4:].lower()}'"
+    if not HOST.match(host):
+        return f"'{host}' is not a lower-case host name (e.g. app.example.com)"
+    return None
 
 
 def reason_placeholders(template: str) -> set[str]:
@@ -266,6 +284,19 @@ def _validate_signal(index, row, definitions, problems) -> dict | None:
     prefix = _text(row, "page_path_prefix")
     if prefix and not prefix.startswith("/"):
         problems.add(seed, index, row, "page_path_prefix", f"'{prefix}' must start with /")
+    host = _text(row, "page_host")
+    bad_host = host_problem(host) if host else None
+    if bad_host:
+        problems.add(seed, index, row, "page_host", bad_host)
+    elif host and event_names != [PAGE_EVENT]:
+        problems.add(
+            seed,
+            index,
+            row,
+            "page_host",
+            f"filters page views by host; event_names must be {PAGE_EVENT} (is "
+            f"'{'|'.join(event_names)}')",
+        )
     aggregation = _required(problems, seed, index, row, "aggregation")
     if aggregation and aggregation not in AGGREGATIONS:
         problems.add(
@@ -335,6 +366,7 @@ def _validate_signal(index, row, definitions, problems) -> dict | None:
         "property_filter_key": property_filter[0] if property_filter else None,
         "property_filter_value": property_filter[1] if property_filter else None,
         "page_path_prefix": prefix or None,
+        "page_host": host or None,
         "aggregation": aggregation,
         "property_key": property_key or None,
         "window_days": window if aggregation != "first_time" else None,
@@ -410,11 +442,17 @@ def _validate_fit_rules(rows, problems) -> None:
 
 def definition_version(definition_row: dict, signal_rows: list[dict]) -> str:
     """A short stable hash of a definition's own configuration: its row and its signals' rows,
-    whitespace-trimmed, in a canonical order (so reordering the CSV changes nothing)."""
+    whitespace-trimmed, in a canonical order (so reordering the CSV changes nothing). A column
+    added to the seed later (LATER_OPTIONAL_COLUMNS) counts only when set, so adding it leaves
+    every existing definition_version as it was."""
+    later = LATER_OPTIONAL_COLUMNS["signals"]
     canonical = {
         "definition": {k: _text(definition_row, k) for k in sorted(definition_row)},
         "signals": sorted(
-            ({k: _text(r, k) for k in sorted(r)} for r in signal_rows),
+            (
+                {k: _text(r, k) for k in sorted(r) if k not in later or _text(r, k)}
+                for r in signal_rows
+            ),
             key=lambda r: r.get("signal_id", ""),
         ),
     }
@@ -490,6 +528,7 @@ def validate_config(definitions, signals, tiers, fit_rules, defaults) -> list[di
                         "property_filter_key": signal["property_filter_key"],
                         "property_filter_value": signal["property_filter_value"],
                         "page_path_prefix": signal["page_path_prefix"],
+                        "page_host": signal["page_host"],
                         "aggregation": signal["aggregation"],
                         "property_key": signal["property_key"],
                         "window_days": signal["window_days"],

@@ -15,6 +15,9 @@
     ["acme.com/pricing", none, none],
     ["/app/next?to=https://x.io/y", none, "to=https://x.io/y"],
     ["file:///tmp/x.html", none, none],
+    ["https://acme.com./x", "acme.com", none],
+    ["https://bot@www.acme.com/x?", "acme.com", none],
+    ["https://app.acme.com:8443", "app.acme.com", none],
 ] -%}
 
 with
@@ -35,9 +38,11 @@ parsed as (
         expected_host,
         expected_query,
         {{ url_host('page_url') }} as page_host,
-        {{ normalize_url_host(default__url_host_as_written('page_url')) }} as portable_page_host,
+        {{ url_host_from_authority(default__url_authority('lower(page_url)')) }} as portable_page_host,
         {{ url_query('page_url') }} as page_query,
-        nullif({{ default__url_query('page_url') }}, '') as portable_page_query
+        nullif(
+            case when page_url like '%?%' then {{ default__url_query('page_url') }} end, ''
+        ) as portable_page_query
     from cases
 ),
 

@@ -1,8 +1,9 @@
 {#- The query string of a page URL as sent, without the "?" and without the fragment:
     "https://app.acme.com/pricing?plan=team#faq" -> "plan=team". Null when the URL has no
-    query or an empty one. Not decoded, not reordered: it is kept for analysis, not matched. -#}
+    query or an empty one. Not decoded, not reordered: it is kept for analysis, not matched.
+    The regex runs only on URLs that contain a "?". -#}
 {% macro url_query(url) -%}
-    nullif({{ adapter.dispatch('url_query', 'pql')(url) }}, '')
+    nullif(case when {{ url }} like '%?%' then {{ adapter.dispatch('url_query', 'pql')(url) }} end, '')
 {%- endmacro %}
 
 {#- Portable: drop the fragment, then everything up to the first "?" (all of it when there is

@@ -35,7 +35,7 @@ def small_raw(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, small_raw) -> Build:
-    """The small warehouse, copied and built from scratch with `dbt build --full-refresh`.
+    """The small warehouse, copied and built from scratch with plain `dbt build`.
     The build runs every dbt data test and unit test; any failure fails this fixture."""
     work_dir = tmp_path_factory.mktemp("build")
     db = work_dir / "pql.duckdb"

@@ -56,11 +56,9 @@ def run_dbt(args: list[str], db_path: Path, work_dir: Path, check: bool = True) 
 
 
 def build_from_scratch(db_path: Path, work_dir: Path) -> str:
-    """What a first deployment runs: seeds, an empty run so the incremental models' unit tests
-    have a table to read their columns from, then `dbt build --full-refresh`."""
-    run_dbt(["seed"], db_path, work_dir)
-    run_dbt(["run", "--empty"], db_path, work_dir)
-    return run_dbt(["build", "--full-refresh"], db_path, work_dir)
+    """What a first deployment runs: plain `dbt build` on a target with only the raw tables
+    (seeds, models, data tests and unit tests in one command, no prior step)."""
+    return run_dbt(["build"], db_path, work_dir)
 
 
 def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:

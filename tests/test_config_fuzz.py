@@ -146,6 +146,9 @@ CATALOGUE = {
         "signals", "property_filter", ["integration slack", "a = b = c", "= x", "1x = y"]
     ),
     "bad page path prefix": _set("signals", "page_path_prefix", ["pricing", "/a b"]),
+    "bad page host": _set(
+        "signals", "page_host", ["https://app.x.io", "www.x.io", "App.X.io", "x"]
+    ),
     "bad property key": _set("signals", "property_key", ["not a key", "a.b", "$x"]),
     "unknown reason placeholder": _set(
         "signals",

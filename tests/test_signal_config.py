@@ -121,6 +121,26 @@ def renamed(seed: str, column: str, new_name: str) -> dict:
             "distinct_users counts users in an account; use it in account definitions",
         ),
         (
+            broken("signals", 7, page_host="https://app.pql-demo.io"),
+            "seeds/pql_signals.csv line 7 (definition_id=self_serve_to_paid), column page_host:"
+            " 'https://app.pql-demo.io' must be a host only (e.g. app.example.com), without "
+            "scheme, port or path",
+        ),
+        (
+            broken("signals", 7, page_host="www.pql-demo.io"),
+            "column page_host: 'www.pql-demo.io': hosts are stored without a leading www., "
+            "write 'pql-demo.io'",
+        ),
+        (
+            broken("signals", 7, page_host="App.PQL-demo.io"),
+            "column page_host: 'App.PQL-demo.io' is not a lower-case host name",
+        ),
+        (
+            broken("signals", 2, page_host="app.pql-demo.io"),
+            "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column page_host:"
+            " filters page views by host; event_names must be page_viewed (is 'project_created')",
+        ),
+        (
             broken("definitions", 2, score_threshold="lots"),
             "seeds/pql_definitions.csv line 2 (definition_id=self_serve_to_paid), column "
             "score_threshold: 'lots' is not a number from 0 to 1e+09",
@@ -241,6 +261,29 @@ def test_every_problem_is_reported_at_once():
         validate(seeds)
     assert "column aggregation" in str(error.value)
     assert "column threshold" in str(error.value)
+
+
+def test_page_host_reaches_the_output_and_an_absent_column_means_no_filter():
+    rows = {r["signal_id"]: r for r in validate(shipped())}
+    assert rows["pricing_viewed"]["page_host"] == "pql-demo.io"
+    assert rows["projects_created"]["page_host"] is None
+    seeds = shipped()
+    for row in seeds["signals"]:
+        del row["page_host"]  # a signals CSV written before the column existed
+    assert all(r["page_host"] is None for r in validate(seeds))
+
+
+def test_adding_the_empty_page_host_column_keeps_definition_versions():
+    with_column = shipped()
+    without_column = shipped()
+    for row in without_column["signals"]:
+        row.pop("page_host")
+    before = {r["definition_id"]: r["definition_version"] for r in validate(without_column)}
+    after = {r["definition_id"]: r["definition_version"] for r in validate(with_column)}
+    # team_ready and expansion set no host: unchanged; self_serve_to_paid sets one: changed.
+    assert after["team_ready"] == before["team_ready"]
+    assert after["expansion"] == before["expansion"]
+    assert after["self_serve_to_paid"] != before["self_serve_to_paid"]
 
 
 def test_definition_version_changes_with_the_definition_only():

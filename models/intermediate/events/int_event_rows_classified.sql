@@ -31,6 +31,7 @@
     partition by message_id
     order by
         received_at, occurred_at, event_source, event_name, properties_json, page_path,
+        page_host, page_query,
         anonymous_id, user_id_as_sent, account_id, timestamp_as_sent, event_name_as_sent
 {%- endset -%}
 
@@ -54,6 +55,8 @@ unioned as (
         event_name,
         event_name_as_sent,
         {{ dbt.cast('null', dbt.type_string()) }} as page_path,
+        {{ dbt.cast('null', dbt.type_string()) }} as page_host,
+        {{ dbt.cast('null', dbt.type_string()) }} as page_query,
         properties_json,
         is_properties_malformed,
         timestamp_as_sent,
@@ -74,6 +77,8 @@ unioned as (
         'page_viewed' as event_name,
         {{ dbt.cast('null', dbt.type_string()) }} as event_name_as_sent,
         page_path,
+        {{ url_host('page_url') }} as page_host,
+        {{ url_query('page_url') }} as page_query,
         {{ dbt.cast('null', dbt.type_string()) }} as properties_json,
         false as is_properties_malformed,
         timestamp_as_sent,
@@ -103,6 +108,8 @@ keyed as (
         event_name,
         event_name_as_sent,
         page_path,
+        page_host,
+        page_query,
         properties_json,
         is_properties_malformed,
         timestamp_as_sent,
@@ -123,6 +130,8 @@ flagged as (
         event_name,
         event_name_as_sent,
         page_path,
+        page_host,
+        page_query,
         properties_json,
         is_properties_malformed,
         timestamp_as_sent,
@@ -231,6 +240,8 @@ final as (
         event_name,
         event_name_as_sent,
         page_path,
+        page_host,
+        page_query,
         properties_json,
         is_properties_malformed,
         timestamp_as_sent,

@@ -187,6 +187,27 @@ def country() -> Callable[[str], str]:
     return parse
 
 
+def page_host() -> Callable[[str], str]:
+    """A host as the clean stream stores it: lower case, no scheme, port, path or www."""
+    to_domain = domain()
+
+    def parse(value: str) -> str:
+        if "/" in value or ":" in value:
+            raise Bad(
+                f"'{value}' must be a host only (e.g. app.example.com), without scheme, port "
+                "or path"
+            )
+        if value.lower().startswith("www."):
+            raise Bad(
+                f"'{value}': hosts are stored without a leading www., write '{value[4:].lower()}'"
+            )
+        if value != value.lower():
+            raise Bad(f"'{value}' is not a lower-case host name (e.g. app.example.com)")
+        return to_domain(value)
+
+    return parse
+
+
 def path_prefix() -> Callable[[str], str]:
     def parse(value: str) -> str:
         if not value.startswith("/") or any(c.isspace() for c in value):
@@ -272,6 +293,9 @@ class Col(NamedTuple):
     unique: bool = False  # no two rows of the file share the (parsed) value
     unique_within: str | None = None  # ... sharing this column's value
     output: str = "text"  # type in the output relation: text, whole or number
+    # Added after the seed's first release: a CSV written before may leave it out, and an
+    # empty value stays out of definition_version, so adding the column re-versions nothing.
+    later: bool = False
 
 
 class Seed(NamedTuple):
@@ -312,6 +336,7 @@ SEEDS: dict[str, Seed] = {
             Col("event_names", pipe_list(event_name()), required=True),
             Col("property_filter", property_filter()),
             Col("page_path_prefix", path_prefix()),
+            Col("page_host", page_host(), later=True),
             Col("aggregation", one_of(*AGGREGATIONS), required=True),
             Col("property_key", json_key()),
             _whole("window_days", 1, MAX_DAYS, output="whole"),
@@ -428,7 +453,8 @@ def check_seed(name: str, rows: list[dict], problems: _Problems) -> list[dict]:
                 f"{seed.file} line 1 (header), column {column}: unknown column; the columns "
                 f"are {', '.join(spec_names)}"
             )
-        for column in [c for c in spec_names if c not in rows[0]]:
+        optional = {c.name for c in seed.columns if c.later}
+        for column in [c for c in spec_names if c not in rows[0] and c not in optional]:
             problems.lines.append(f"{seed.file} line 1 (header), column {column}: is missing")
     elif seed.empty:
         problems.lines.append(
@@ -530,6 +556,12 @@ def _check_signals(signals, definitions, problems) -> None:
             add("window_days", f"is required for {aggregation} (days in the rolling window)")
         if signal["page_path_prefix"] and signal["event_names"] not in (None, ["page_viewed"]):
             add("page_path_prefix", "filters page views; event_names must be page_viewed")
+        if signal["page_host"] and signal["event_names"] not in (None, ["page_viewed"]):
+            names = "|".join(signal["event_names"])
+            add(
+                "page_host",
+                f"filters page views by host; event_names must be page_viewed (is '{names}')",
+            )
 
 
 def _check_tiers(tiers, problems) -> None:
@@ -618,10 +650,14 @@ def _check_domains(personal, internal, problems) -> None:
 def definition_version(definition_row: dict, signal_rows: list[dict]) -> str:
     """A short stable hash of a definition's own configuration: its row and its signals' rows,
     whitespace-trimmed, in a canonical order (so reordering the CSV changes nothing)."""
+    later = {c.name for seed in SEEDS.values() for c in seed.columns if c.later}
     canonical = {
         "definition": {k: _text(definition_row, k) for k in sorted(definition_row)},
         "signals": sorted(
-            ({k: _text(r, k) for k in sorted(r)} for r in signal_rows),
+            (
+                {k: _text(r, k) for k in sorted(r) if k not in later or _text(r, k)}
+                for r in signal_rows
+            ),
             key=lambda r: r.get("signal_id", ""),
         ),
     }

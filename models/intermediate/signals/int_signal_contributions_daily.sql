@@ -48,6 +48,10 @@ matched as (
             signals.page_path_prefix is null
             or substring(events.page_path, 1, length(signals.page_path_prefix)) = signals.page_path_prefix
         )
+        and (
+            signals.page_host is null
+            or events.page_host = signals.page_host
+        )
 ),
 
 final as (

@@ -1,7 +1,7 @@
 """Command line.
 
 python -m pql_demo [generate] --db demo.duckdb [--accounts 2000] [--days 180] [--seed 42]
-                   [--end-date 2026-06-30] [--empty TABLE ...] [--quiet]
+                   [--end-date 2026-06-30] [--empty TABLE ...] [--raw-shape text|typed] [--quiet]
 python -m pql_demo stats --db demo.duckdb
 """
 
@@ -13,7 +13,7 @@ import sys
 import time
 
 from pql_demo import config as c
-from pql_demo.contract import RAW_TABLES
+from pql_demo.contract import RAW_SHAPES, RAW_TABLES
 
 
 def _date(text: str) -> dt.date:
@@ -57,6 +57,13 @@ def _generate_parser() -> argparse.ArgumentParser:
         metavar="TABLE",
         help="raw tables to create with zero rows (bad-input case 'empty table')",
     )
+    p.add_argument(
+        "--raw-shape",
+        choices=RAW_SHAPES,
+        default="text",
+        help="text: client timestamps as ISO-8601 text (default); typed: the typed Segment shape "
+        "(TIMESTAMPTZ times, original_timestamp, sent_at, uuid_ts, event_text, context_* columns)",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return p
 
@@ -94,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         end_date=args.end_date,
         empty=args.empty,
         log=log,
+        raw_shape=args.raw_shape,
     )
     elapsed = time.perf_counter() - started
     if not args.quiet:

@@ -31,8 +31,12 @@
         {{ return(adapter.quote(column)) }}
     {%- endif -%}
     {%- set expressions = [] -%}
-    {%- for name in [column] + fallbacks if name | lower in raw.columns -%}
-        {%- set col = raw.columns[name | lower] -%}
+    {%- set columns = raw.columns -%}
+    {%- if raw.get('assume_text') -%}
+        {%- set columns = {column | lower: api.Column(column, dbt.type_string())} -%}
+    {%- endif -%}
+    {%- for name in [column] + fallbacks if name | lower in columns -%}
+        {%- set col = columns[name | lower] -%}
         {%- set family = raw_type_family(col.data_type) -%}
         {%- set quoted = adapter.quote(col.name) -%}
         {%- set expression = none -%}

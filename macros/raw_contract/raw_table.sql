@@ -6,6 +6,8 @@
       columns    lower-cased column name -> adapter Column (none while parsing)
       is_absent  true when the table is declared absent
       name       "cdp.tracks (db.raw.tracks)", for error messages
+    When only compiling (dbt compile, docs generate, sqlfluff) and the table is not there, every
+    column is rendered as text (`assume_text`); run, build and test fail instead.
     Inside a dbt unit test source() is a fixture CTE that dbt builds with the column types of the
     table in the warehouse; dbt gives unit tests no graph, so the table is then looked up where
     the sources YAML puts it by default (vars pql_raw_database / pql_raw_schema, identifier =
@@ -47,7 +49,11 @@
             {%- for column in adapter.get_columns_in_relation(table.relation) -%}
                 {%- do columns.update({column.name | lower: column}) -%}
             {%- endfor -%}
-            {%- if not columns -%}
+            {%- if not columns and flags.WHICH not in ('run', 'build', 'test', 'retry', 'show') -%}
+                {#- compiling only (dbt compile, docs generate, sqlfluff) with no raw table in
+                    the target: render every column as text, the shape of raw contract v1 -#}
+                {%- do raw.update({'assume_text': true}) -%}
+            {%- elif not columns -%}
                 {{ exceptions.raise_compiler_error(
                     "raw table '" ~ table.raw_table ~ "' not found: " ~ table.relation ~ " (source " ~ source_name
                     ~ "." ~ table_name ~ ") does not exist; "

@@ -1,4 +1,11 @@
 {%- set raw = raw_table('cdp', 'pages') -%}
+{#- Segment and RudderStack write the page fields twice: as columns and in the page context. -#}
+{%- set path = raw_column(raw, 'path', 'text', required=false, fallbacks=['context_page_path']) -%}
+{%- set url = raw_column(raw, 'url', 'text', required=false, fallbacks=['context_page_url']) -%}
+{%- set title = raw_column(raw, 'title', 'text', required=false, fallbacks=['context_page_title']) -%}
+{%- set referrer = raw_column(
+    raw, 'referrer', 'text', required=false, fallbacks=['context_page_referrer']
+) -%}
 
 with
 
@@ -15,11 +22,10 @@ renamed as (
         {{ raw_column(raw, 'timestamp', 'timestamp') }} as occurred_at,
         {{ raw_column(raw, 'received_at', 'timestamp') }} as received_at,
         {{ clean_text(raw_column(raw, 'context_group_id', 'text', required=false)) }} as context_group_id,
-        {{ clean_text(raw_column(raw, 'path', 'text', required=false, fallbacks=['context_page_path'])) }} as page_path,
-        {{ clean_text(raw_column(raw, 'url', 'text', required=false, fallbacks=['context_page_url'])) }} as page_url,
-        {{ clean_text(raw_column(raw, 'title', 'text', required=false, fallbacks=['context_page_title'])) }} as page_title,
-        {{ clean_text(raw_column(raw, 'referrer', 'text', required=false, fallbacks=['context_page_referrer'])) }}
-            as referrer
+        {{ clean_text(path) }} as page_path,
+        {{ clean_text(url) }} as page_url,
+        {{ clean_text(title) }} as page_title,
+        {{ clean_text(referrer) }} as referrer
     from source
 ),
 

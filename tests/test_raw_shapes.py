@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from pql_demo import generate
+from pql_demo.__main__ import main
 from tests.support import RAW_TABLES, build_from_scratch, query, run_dbt, scalar
 
 SIZE = {"accounts": 60, "days": 30, "seed": 11}
@@ -145,6 +146,19 @@ def test_generator_writes_typed_segment_columns(typed_raw):
     assert types["pages.context_page_url"] == types["pages.context_page_path"] == "VARCHAR"
     assert types["crm_opportunities.is_won"] == "BOOLEAN"
     assert types["subscriptions.mrr"].startswith("DECIMAL")
+
+
+def test_raw_shape_cli_flag_and_validation(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    assert (
+        main(["--db", str(db), "--accounts", "3", "--days", "3", "--raw-shape", "typed", "--quiet"])
+        == 0
+    )
+    timestamp_type = "select data_type from information_schema.columns where table_schema = 'raw'"
+    timestamp_type += " and table_name = 'tracks' and column_name = 'timestamp'"
+    assert scalar(db, timestamp_type) == "TIMESTAMP WITH TIME ZONE"
+    with pytest.raises(ValueError, match="unknown raw shape 'json'"):
+        generate(tmp_path / "bad.duckdb", accounts=3, days=3, raw_shape="json")
 
 
 @pytest.mark.parametrize("raw_table", RAW_TABLES)

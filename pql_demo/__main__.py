@@ -1,7 +1,7 @@
 """Command line.
 
 python -m pql_demo [generate] --db demo.duckdb [--accounts 2000] [--days 180] [--seed 42]
-                   [--end-date 2026-06-30] [--empty TABLE ...] [--quiet]
+                   [--end-date 2026-06-30] [--empty TABLE ...] [--raw-shape text|typed] [--quiet]
                    [--billing-shape change_log|current_state]
 python -m pql_demo stats --db demo.duckdb
 """
@@ -14,7 +14,7 @@ import sys
 import time
 
 from pql_demo import config as c
-from pql_demo.contract import RAW_TABLES
+from pql_demo.contract import RAW_SHAPES, RAW_TABLES
 
 
 def _date(text: str) -> dt.date:
@@ -65,6 +65,13 @@ def _generate_parser() -> argparse.ArgumentParser:
         help="raw.subscriptions as a change log (one row per version) or as current state "
         "(one row per subscription, updated in place)",
     )
+    p.add_argument(
+        "--raw-shape",
+        choices=RAW_SHAPES,
+        default="text",
+        help="text: client timestamps as ISO-8601 text (default); typed: the typed Segment shape "
+        "(TIMESTAMPTZ times, original_timestamp, sent_at, uuid_ts, event_text, context_* columns)",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return p
 
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         empty=args.empty,
         log=log,
         billing_shape=args.billing_shape,
+        raw_shape=args.raw_shape,
     )
     elapsed = time.perf_counter() - started
     if not args.quiet:

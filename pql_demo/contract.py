@@ -102,6 +102,58 @@ RAW_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
 }
 RAW_TABLES = tuple(RAW_CONTRACT)
 
+# Raw shapes the generator can write (docs/demo_data.md). "text" is RAW_CONTRACT above: client
+# timestamps as ISO-8601 text, as some exports write them. "typed" is how Segment and
+# RudderStack load a warehouse: every time a TIMESTAMPTZ (uuid_ts a TIMESTAMP), the standard
+# extra columns, numbers and booleans typed. Both satisfy raw contract v2 (docs/raw_contract.md).
+RAW_SHAPES = ("text", "typed")
+_TS = "TIMESTAMPTZ"
+_CDP_TIMES = (
+    ("timestamp", _TS),
+    ("original_timestamp", _TS),
+    ("sent_at", _TS),
+    ("received_at", _TS),
+    ("uuid_ts", "TIMESTAMP"),
+)
+_CDP_ADDED = {
+    "tracks": {"event": (("event_text", "VARCHAR"),)},
+    "pages": {
+        "context_group_id": (("context_page_path", "VARCHAR"), ("context_page_url", "VARCHAR"))
+    },
+}
+_TYPED_OTHER = {"TIMESTAMP": _TS, "DOUBLE": "DOUBLE", "INTEGER": "BIGINT"}
+_TYPED_COLUMN = {("subscriptions", "mrr"): "DECIMAL(12,2)"}
+
+
+def _typed_contract() -> dict[str, tuple[tuple[str, str], ...]]:
+    typed: dict[str, tuple[tuple[str, str], ...]] = {}
+    for table, cols in RAW_CONTRACT.items():
+        out: list[tuple[str, str]] = []
+        if table in ("tracks", "pages", "identifies", "groups"):
+            for col, dtype in cols:
+                if col == "timestamp":
+                    out.extend(_CDP_TIMES)
+                elif col != "received_at":
+                    out.append((col, dtype))
+                out.extend(_CDP_ADDED.get(table, {}).get(col, ()))
+            out.append(("context_library_name", "VARCHAR"))
+        else:
+            for col, dtype in cols:
+                out.append((col, _TYPED_COLUMN.get((table, col), _TYPED_OTHER.get(dtype, dtype))))
+        typed[table] = tuple(out)
+    return typed
+
+
+TYPED_RAW_CONTRACT = _typed_contract()
+
+
+def raw_contract(shape: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The raw tables' (column, DuckDB type) for a raw shape ("text" or "typed")."""
+    if shape not in RAW_SHAPES:
+        raise ValueError(f"unknown raw shape {shape!r}; expected one of {list(RAW_SHAPES)}")
+    return RAW_CONTRACT if shape == "text" else TYPED_RAW_CONTRACT
+
+
 # Ground truth: not a dbt source; read by tests and docs only.
 TRUTH_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
     "accounts": (

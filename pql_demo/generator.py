@@ -14,7 +14,7 @@ import pyarrow as pa
 from pql_demo import __version__
 from pql_demo import config as c
 from pql_demo.business import build_business
-from pql_demo.contract import RAW_CONTRACT, RAW_SCHEMA, RAW_TABLES, TRUTH_SCHEMA
+from pql_demo.contract import RAW_SCHEMA, RAW_TABLES, TRUTH_SCHEMA, raw_contract
 from pql_demo.dirty import Tally, event_dirt
 from pql_demo.entities import build_world
 from pql_demo.events import chunk_events, weekday_of
@@ -38,15 +38,18 @@ def generate(
     empty: Iterable[str] = (),
     log: Callable[[str], None] | None = None,
     billing_shape: str = "change_log",
+    raw_shape: str = "text",
 ) -> dict[str, int]:
     """Write the demo warehouse to `db_path` and return the row count of every raw table.
 
     Tables of schema `raw` and `pql_demo_truth` are replaced. Tables named in `empty` are
     created with the contract columns but no rows. Same arguments, same table contents.
-    `billing_shape` writes raw.subscriptions as a change_log (one row per version) or as
+    `raw_shape` "text" writes client timestamps as text; "typed" writes the typed Segment shape
+    (docs/demo_data.md). `billing_shape` writes raw.subscriptions as a change_log (one row per version) or as
     current_state (one row per subscription, its latest version); the business history and the
     ground truth (pql_demo_truth.paid_periods) are the same either way.
     """
+    contract = raw_contract(raw_shape)
     empty = set(empty)
     unknown = empty - set(RAW_TABLES)
     if unknown:
@@ -79,11 +82,11 @@ def generate(
 
     con = duckdb.connect(str(db_path))
     try:
-        create_schemas(con)
+        create_schemas(con, raw_shape)
 
         def write(table: str, arrow: pa.Table) -> None:
             if table not in empty and arrow.num_rows:
-                insert(con, RAW_SCHEMA, table, arrow, select_sql(table, salt))
+                insert(con, RAW_SCHEMA, table, arrow, select_sql(table, salt, raw_shape))
 
         # ---- tracks and pages, chunk by chunk of workspaces ----
         wd0 = weekday_of(w.t0_ms)
@@ -129,11 +132,17 @@ def generate(
         ):
             data = getattr(b, table)
             cols = {}
-            for col, dtype in RAW_CONTRACT[table]:
+            for col, dtype in contract[table]:
                 if col in time_cols:
                     cols[col] = times_ms(w.t0_ms, data[col])
                 else:
-                    pa_type = {"DOUBLE": pa.float64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_()}
+                    pa_type = {
+                        "DOUBLE": pa.float64(),
+                        "DECIMAL(12,2)": pa.float64(),
+                        "INTEGER": pa.int32(),
+                        "BIGINT": pa.int64(),
+                        "BOOLEAN": pa.bool_(),
+                    }
                     cols[col] = pa.array(data[col], type=pa_type.get(dtype, pa.string()))
             write(table, pa.table(cols))
         _entity_tally(w, b, tally)

@@ -13,13 +13,13 @@ import pyarrow as pa
 
 from pql_demo import config as c
 from pql_demo.contract import (
-    RAW_CONTRACT,
     RAW_SCHEMA,
     TRUTH_CONTRACT,
     TRUTH_SCHEMA,
     create_table_sql,
+    raw_contract,
 )
-from pql_demo.dirty import FMT_ISO_Z, FMT_OFFSET, FMT_SPACE, JSON_NULL
+from pql_demo.dirty import FMT_GARBAGE, FMT_ISO_Z, FMT_OFFSET, FMT_SPACE, JSON_NULL
 
 
 def q(value: str) -> str:
@@ -47,6 +47,33 @@ TIMESTAMP_SQL = f"""case fmt
             || lpad(cast(abs(off) % 60 as varchar), 2, '0')
         else {pick(c.UNPARSEABLE_TIMESTAMPS, "garb")}
     end"""
+
+
+def utc_sql(ms: str) -> str:
+    """SQL: epoch milliseconds as a TIMESTAMPTZ (the instant, whatever the session time zone)."""
+    return f"timezone('UTC', epoch_ms({ms}))"
+
+
+# Typed shape: the instant the text shape's timestamp denotes (its space and offset formats
+# carry whole seconds); a text that does not parse is a null, as no typed column can hold it.
+TYPED_TIMESTAMP_SQL = f"""case fmt
+        when {FMT_GARBAGE} then null
+        when {FMT_ISO_Z} then {utc_sql("client_ms")}
+        else {utc_sql("client_ms // 1000 * 1000")}
+    end"""
+LIBRARIES = ("analytics.js", "analytics-node", "analytics-python", "rudder-sdk-js")
+
+
+def _typed_common() -> dict[str, str]:
+    """The standard extra columns a CDP loader writes (typed shape)."""
+    return {
+        "timestamp": TYPED_TIMESTAMP_SQL,
+        "original_timestamp": TYPED_TIMESTAMP_SQL,
+        "sent_at": utc_sql("client_ms + key % 2000"),
+        "received_at": utc_sql("recv_ms"),
+        "uuid_ts": "epoch_ms(recv_ms + 60000 + key % 600000)",
+        "context_library_name": pick(LIBRARIES, "key"),
+    }
 
 
 def message_id_sql(salt: str) -> str:
@@ -171,8 +198,10 @@ def _page_sql() -> dict[str, str]:
     }
 
 
-def select_sql(table: str, salt: str) -> str:
-    """The projection from a registered Arrow frame to the contract columns of `table`."""
+def select_sql(table: str, salt: str, shape: str = "text") -> str:
+    """The projection from a registered Arrow frame to the contract columns of `table` in the
+    raw shape `shape` (see contract.raw_contract)."""
+    contract = raw_contract(shape)
     mid = message_id_sql(f"{salt}:{table}:")
     common = {
         "id": mid,
@@ -211,17 +240,30 @@ def select_sql(table: str, salt: str) -> str:
         exprs = common | {"group_id": "group_id", "traits": malformed_sql(f"({traits})")}
     else:
         exprs = {}
-        for col, dtype in RAW_CONTRACT[table]:
-            exprs[col] = f'cast("{col}" as {dtype})'
-    cols = [col for col, _ in RAW_CONTRACT[table]]
+        for col, dtype in contract[table]:
+            value = f'cast("{col}" as {dtype})'
+            if dtype == "TIMESTAMPTZ":  # frames hold UTC wall-clock times
+                value = f"timezone('UTC', cast(\"{col}\" as timestamp))"
+            exprs[col] = value
+    if shape == "typed" and table in ("tracks", "pages", "identifies", "groups"):
+        exprs |= _typed_common()
+        if table == "tracks":
+            # Segment: `event` is a slug of the name, `event_text` the name as sent.
+            exprs["event_text"] = exprs["event"]
+            slug = f"regexp_replace(lower(trim({exprs['event']})), '[^a-z0-9]+', '_', 'g')"
+            exprs["event"] = f"nullif({slug}, '')"
+        if table == "pages":
+            exprs["context_page_path"] = exprs["path"]
+            exprs["context_page_url"] = exprs["url"]
+    cols = [col for col, _ in contract[table]]
     body = ",\n    ".join(f'{exprs[col]} as "{col}"' for col in cols)
     return f"select\n    {body}\nfrom {FRAME}"
 
 
-def create_schemas(con: duckdb.DuckDBPyConnection) -> None:
+def create_schemas(con: duckdb.DuckDBPyConnection, shape: str = "text") -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(f"create schema if not exists {TRUTH_SCHEMA}")
-    for table, cols in RAW_CONTRACT.items():
+    for table, cols in raw_contract(shape).items():
         con.execute(create_table_sql(RAW_SCHEMA, table, cols))
     for table, cols in TRUTH_CONTRACT.items():
         con.execute(create_table_sql(TRUTH_SCHEMA, table, cols))

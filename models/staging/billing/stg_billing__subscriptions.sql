@@ -1,21 +1,23 @@
+{%- set raw = raw_table('billing', 'subscriptions') -%}
+
 with
 
 source as (
-    select * from {{ source('billing', 'subscriptions') }}
+    select * from {{ raw.relation }}
 ),
 
 renamed as (
     select
-        {{ clean_text('id') }} as subscription_id,
-        {{ clean_text('group_id') }} as account_id,
-        lower({{ clean_text('plan') }}) as plan,
-        lower({{ clean_text('status') }}) as subscription_status,
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-        cast(trial_ends_at as {{ dbt.type_timestamp() }}) as trial_ends_at,
-        cast(canceled_at as {{ dbt.type_timestamp() }}) as canceled_at,
-        cast(null as {{ dbt.type_timestamp() }}) as ended_at,
-        cast(mrr as {{ dbt.type_numeric() }}) as mrr,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at
+        {{ clean_text(raw_column(raw, 'id', 'text')) }} as subscription_id,
+        {{ clean_text(raw_column(raw, 'group_id', 'text')) }} as account_id,
+        lower({{ clean_text(raw_column(raw, 'plan', 'text')) }}) as plan,
+        lower({{ clean_text(raw_column(raw, 'status', 'text')) }}) as subscription_status,
+        {{ raw_column(raw, 'started_at', 'timestamp') }} as started_at,
+        {{ raw_column(raw, 'trial_ends_at', 'timestamp', required=false) }} as trial_ends_at,
+        {{ raw_column(raw, 'canceled_at', 'timestamp', required=false) }} as canceled_at,
+        {{ raw_column(raw, 'mrr', 'numeric', required=false) }} as mrr,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'ended_at', 'timestamp', required=false) }} as ended_at
     from source
 ),
 

@@ -1,27 +1,30 @@
+{%- set raw = raw_table('cdp', 'groups') -%}
+{%- set traits = raw_column(raw, 'traits', 'json', required=false) -%}
+
 with
 
 source as (
-    select * from {{ source('cdp', 'groups') }}
+    select * from {{ raw.relation }}
 ),
 
 renamed as (
     select
-        {{ clean_text('id') }} as message_id,
-        {{ clean_text('anonymous_id') }} as anonymous_id,
-        {{ clean_text('user_id') }} as user_id,
-        {{ clean_text('group_id') }} as account_id,
-        {{ adapter.quote('timestamp') }} as timestamp_as_sent,
-        {{ parse_utc_timestamp(adapter.quote('timestamp')) }} as occurred_at,
-        cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
-        {{ clean_text(json_extract_text('traits', 'name')) }} as account_name,
-        {{ normalize_domain(json_extract_text('traits', 'domain')) }} as account_domain,
-        lower({{ clean_text(json_extract_text('traits', 'plan')) }}) as plan,
-        {{ dbt.safe_cast(json_extract_text('traits', 'employees'), dbt.type_int()) }} as employee_count,
-        {{ clean_text(json_extract_text('traits', 'industry')) }} as industry,
-        {{ clean_text(json_extract_text('traits', 'country')) }} as country,
-        {{ clean_text(json_extract_text('traits', 'crm_account_id')) }} as crm_account_id,
-        traits as traits_json,
-        {{ is_malformed_json('traits') }} as is_traits_malformed
+        {{ clean_text(raw_column(raw, 'id', 'text')) }} as message_id,
+        {{ clean_text(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
+        {{ clean_text(raw_column(raw, 'user_id', 'text')) }} as user_id,
+        {{ clean_text(raw_column(raw, 'group_id', 'text')) }} as account_id,
+        {{ raw_column(raw, 'timestamp', 'text') }} as timestamp_as_sent,
+        {{ raw_column(raw, 'timestamp', 'timestamp') }} as occurred_at,
+        {{ raw_column(raw, 'received_at', 'timestamp') }} as received_at,
+        {{ clean_text(json_extract_text(traits, 'name')) }} as account_name,
+        {{ normalize_domain(json_extract_text(traits, 'domain')) }} as account_domain,
+        lower({{ clean_text(json_extract_text(traits, 'plan')) }}) as plan,
+        {{ dbt.safe_cast(json_extract_text(traits, 'employees'), dbt.type_int()) }} as employee_count,
+        {{ clean_text(json_extract_text(traits, 'industry')) }} as industry,
+        {{ clean_text(json_extract_text(traits, 'country')) }} as country,
+        {{ clean_text(json_extract_text(traits, 'crm_account_id')) }} as crm_account_id,
+        {{ traits }} as traits_json,
+        {{ is_malformed_json(traits) }} as is_traits_malformed
     from source
 ),
 

@@ -1,26 +1,29 @@
+{%- set raw = raw_table('cdp', 'identifies') -%}
+{%- set traits = raw_column(raw, 'traits', 'json', required=false) -%}
+
 with
 
 source as (
-    select * from {{ source('cdp', 'identifies') }}
+    select * from {{ raw.relation }}
 ),
 
 renamed as (
     select
-        {{ clean_text('id') }} as message_id,
-        {{ clean_text('anonymous_id') }} as anonymous_id,
-        {{ clean_text('user_id') }} as user_id,
-        {{ adapter.quote('timestamp') }} as timestamp_as_sent,
-        {{ parse_utc_timestamp(adapter.quote('timestamp')) }} as occurred_at,
-        cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
-        lower({{ clean_text('email') }}) as email,
-        {{ email_domain('email') }} as email_domain,
-        {{ clean_text(json_extract_text('traits', 'name')) }} as user_name,
-        {{ clean_text(json_extract_text('traits', 'title')) }} as job_title,
-        {{ parse_utc_timestamp(json_extract_text('traits', 'created_at')) }} as signed_up_at,
-        lower({{ clean_text(json_extract_text('traits', 'signup_source')) }}) as signup_source,
-        lower({{ clean_text(json_extract_text('traits', 'persona')) }}) as persona,
-        traits as traits_json,
-        {{ is_malformed_json('traits') }} as is_traits_malformed
+        {{ clean_text(raw_column(raw, 'id', 'text')) }} as message_id,
+        {{ clean_text(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
+        {{ clean_text(raw_column(raw, 'user_id', 'text')) }} as user_id,
+        {{ raw_column(raw, 'timestamp', 'text') }} as timestamp_as_sent,
+        {{ raw_column(raw, 'timestamp', 'timestamp') }} as occurred_at,
+        {{ raw_column(raw, 'received_at', 'timestamp') }} as received_at,
+        lower({{ clean_text(raw_column(raw, 'email', 'text', required=false)) }}) as email,
+        {{ email_domain(raw_column(raw, 'email', 'text', required=false)) }} as email_domain,
+        {{ clean_text(json_extract_text(traits, 'name')) }} as user_name,
+        {{ clean_text(json_extract_text(traits, 'title')) }} as job_title,
+        {{ parse_utc_timestamp(json_extract_text(traits, 'created_at')) }} as signed_up_at,
+        lower({{ clean_text(json_extract_text(traits, 'signup_source')) }}) as signup_source,
+        lower({{ clean_text(json_extract_text(traits, 'persona')) }}) as persona,
+        {{ traits }} as traits_json,
+        {{ is_malformed_json(traits) }} as is_traits_malformed
     from source
 ),
 

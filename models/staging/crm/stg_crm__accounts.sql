@@ -1,21 +1,23 @@
+{%- set raw = raw_table('crm', 'crm_accounts') -%}
+
 with
 
 source as (
-    select * from {{ source('crm', 'accounts') }}
+    select * from {{ raw.relation }}
 ),
 
 renamed as (
     select
-        {{ clean_text('id') }} as crm_account_id,
-        {{ clean_text('name') }} as account_name,
-        domain as domain_as_entered,
-        {{ normalize_domain('domain') }} as account_domain,
-        lower({{ clean_text('owner_email') }}) as owner_email,
-        {{ clean_text('industry') }} as industry,
-        cast(employees as {{ dbt.type_int() }}) as employee_count,
-        {{ clean_text('billing_country') }} as billing_country,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted
+        {{ clean_text(raw_column(raw, 'id', 'text')) }} as crm_account_id,
+        {{ clean_text(raw_column(raw, 'name', 'text', required=false)) }} as account_name,
+        {{ raw_column(raw, 'domain', 'text', required=false) }} as domain_as_entered,
+        {{ normalize_domain(raw_column(raw, 'domain', 'text', required=false)) }} as account_domain,
+        lower({{ clean_text(raw_column(raw, 'owner_email', 'text', required=false)) }}) as owner_email,
+        {{ clean_text(raw_column(raw, 'industry', 'text', required=false)) }} as industry,
+        {{ raw_column(raw, 'employees', 'integer', required=false) }} as employee_count,
+        {{ clean_text(raw_column(raw, 'billing_country', 'text', required=false)) }} as billing_country,
+        {{ raw_column(raw, 'created_at', 'timestamp', required=false) }} as created_at,
+        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted
     from source
 ),
 

@@ -1,19 +1,21 @@
+{%- set raw = raw_table('crm', 'crm_contacts') -%}
+
 with
 
 source as (
-    select * from {{ source('crm', 'contacts') }}
+    select * from {{ raw.relation }}
 ),
 
 renamed as (
     select
-        {{ clean_text('id') }} as crm_contact_id,
-        {{ clean_text('account_id') }} as crm_account_id,
-        lower({{ clean_text('email') }}) as email,
-        {{ email_domain('email') }} as email_domain,
-        lower({{ clean_text('lead_source') }}) as lead_source,
-        cast(mql_at as {{ dbt.type_timestamp() }}) as mql_at,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted
+        {{ clean_text(raw_column(raw, 'id', 'text')) }} as crm_contact_id,
+        {{ clean_text(raw_column(raw, 'account_id', 'text', required=false)) }} as crm_account_id,
+        lower({{ clean_text(raw_column(raw, 'email', 'text')) }}) as email,
+        {{ email_domain(raw_column(raw, 'email', 'text')) }} as email_domain,
+        lower({{ clean_text(raw_column(raw, 'lead_source', 'text', required=false)) }}) as lead_source,
+        {{ raw_column(raw, 'mql_at', 'timestamp', required=false) }} as mql_at,
+        {{ raw_column(raw, 'created_at', 'timestamp', required=false) }} as created_at,
+        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted
     from source
 ),
 

@@ -1,22 +1,24 @@
+{%- set raw = raw_table('crm', 'crm_opportunities') -%}
+
 with
 
 source as (
-    select * from {{ source('crm', 'opportunities') }}
+    select * from {{ raw.relation }}
 ),
 
 renamed as (
     select
-        {{ clean_text('id') }} as crm_opportunity_id,
-        {{ clean_text('account_id') }} as crm_account_id,
-        lower({{ clean_text('type') }}) as opportunity_type,
-        lower({{ clean_text('lead_source') }}) as lead_source,
-        {{ clean_text('stage') }} as stage_name,
-        coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,
-        coalesce(cast(is_won as {{ dbt.type_boolean() }}), false) as is_won,
-        cast(amount as {{ dbt.type_numeric() }}) as amount,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(closed_at as {{ dbt.type_timestamp() }}) as closed_at,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted
+        {{ clean_text(raw_column(raw, 'id', 'text')) }} as crm_opportunity_id,
+        {{ clean_text(raw_column(raw, 'account_id', 'text')) }} as crm_account_id,
+        lower({{ clean_text(raw_column(raw, 'type', 'text', required=false)) }}) as opportunity_type,
+        lower({{ clean_text(raw_column(raw, 'lead_source', 'text', required=false)) }}) as lead_source,
+        {{ clean_text(raw_column(raw, 'stage', 'text', required=false)) }} as stage_name,
+        coalesce({{ raw_column(raw, 'is_closed', 'boolean', required=false) }}, false) as is_closed,
+        coalesce({{ raw_column(raw, 'is_won', 'boolean') }}, false) as is_won,
+        {{ raw_column(raw, 'amount', 'numeric', required=false) }} as amount,
+        {{ raw_column(raw, 'created_at', 'timestamp', required=false) }} as created_at,
+        {{ raw_column(raw, 'closed_at', 'timestamp') }} as closed_at,
+        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted
     from source
 ),
 

@@ -45,9 +45,9 @@ def generate(
     Tables of schema `raw` and `pql_demo_truth` are replaced. Tables named in `empty` are
     created with the contract columns but no rows. Same arguments, same table contents.
     `raw_shape` "text" writes client timestamps as text; "typed" writes the typed Segment shape
-    (docs/demo_data.md). `billing_shape` writes raw.subscriptions as a change_log (one row per version) or as
-    current_state (one row per subscription, its latest version); the business history and the
-    ground truth (pql_demo_truth.paid_periods) are the same either way.
+    (docs/demo_data.md). `billing_shape` writes raw.subscriptions as a change_log (one row per
+    version) or as current_state (one row per subscription, its latest version); the business
+    history and the ground truth (pql_demo_truth.paid_periods) are the same either way.
     """
     contract = raw_contract(raw_shape)
     empty = set(empty)

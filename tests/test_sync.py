@@ -6,6 +6,8 @@ delete row, then nothing, with the upserts equal to a fresh deployment's."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -155,6 +157,15 @@ def test_a_full_refresh_with_no_new_data_restamps_nothing_and_sends_no_alert(ful
     assert scalar(db, "select count(*) from main_marts.sync_slack__pql_alerts") == 0
 
 
+@dataclass(frozen=True)
+class CrmChanged:
+    db: Path
+    keys: dict[str, str]
+    previous_run: object
+    first: dict[str, set]
+    first_alerts: list[tuple]
+
+
 @pytest.fixture(scope="module")
 def crm_changed(built, tmp_path_factory):
     """The built warehouse after the CRM deleted a synced contact and a synced account and a
@@ -188,11 +199,11 @@ def crm_changed(built, tmp_path_factory):
     first_alerts = query(db, "select sync_key from main_marts.sync_slack__pql_alerts")
     run_dbt(["build"], db, work_dir)
     keys = {"contact": contact_id, "account": account_id, "lead": lead_email}
-    return db, work_dir, keys, previous_run, first, first_alerts
+    return CrmChanged(db, keys, previous_run, first, first_alerts)
 
 
 def test_a_record_the_crm_deleted_gets_one_delete_row_with_its_fields_cleared(crm_changed):
-    db, _, keys, previous_run, _, first_alerts = crm_changed
+    db, keys = crm_changed.db, crm_changed.keys
     contact = query(
         db,
         "select sync_action, delete_reason, pql_status, pql_score, pql_reason, last_changed_at "
@@ -218,15 +229,15 @@ def test_a_record_the_crm_deleted_gets_one_delete_row_with_its_fields_cleared(cr
         None,
         None,
     )
-    assert contact[0][5] > previous_run
+    assert contact[0][5] > crm_changed.previous_run
     assert len(accounts) == 1 and accounts[0][:4] == ("delete", "crm_record_deleted", None, None)
     assert companies == [("delete", "crm_record_deleted")]
-    announced = {key for (key,) in first_alerts}
+    announced = {key for (key,) in crm_changed.first_alerts}
     assert {f"contact:{keys['contact']}", f"account:{keys['account']}"} & announced == set()
 
 
 def test_a_lead_that_became_a_contact_is_cleared_and_the_contact_written(crm_changed):
-    db, _, keys, _, _, _ = crm_changed
+    db, keys = crm_changed.db, crm_changed.keys
     lead = query(
         db,
         "select sync_action, delete_reason, pql_status from main_marts.sync_salesforce__leads "
@@ -250,15 +261,14 @@ def test_a_lead_that_became_a_contact_is_cleared_and_the_contact_written(crm_cha
 
 
 def test_a_delete_is_sent_once_then_a_rebuild_with_no_new_data_changes_nothing(crm_changed):
-    db, _, _, _, first, _ = crm_changed
-    assert snapshot(db) == first
-    assert scalar(db, "select count(*) from main_marts.sync_slack__pql_alerts") == 0
+    assert snapshot(crm_changed.db) == crm_changed.first
+    assert scalar(crm_changed.db, "select count(*) from main_marts.sync_slack__pql_alerts") == 0
 
 
 def test_upserts_after_incremental_runs_equal_a_fresh_deployment(crm_changed, tmp_path_factory):
     """A new deployment on the same raw data (sync state empty, everything built from scratch)
     writes exactly the records the incremental runs still upsert."""
-    db, _, _, _, _, _ = crm_changed
+    db = crm_changed.db
     work_dir = tmp_path_factory.mktemp("fresh")
     fresh = work_dir / "pql.duckdb"
     with duckdb.connect(str(fresh)) as con:

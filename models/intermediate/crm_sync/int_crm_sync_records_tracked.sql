@@ -71,22 +71,7 @@ upserts as (
 
 {% if is_incremental() %}
     previous as (
-        select
-            sync_key,
-            entity,
-            entity_id,
-            sync_action,
-            crm_object,
-            crm_record_id,
-            email,
-            full_name,
-            company_name,
-            account_domain,
-            status,
-            tier,
-            assigned_owner,
-            owner_type,
-            synced_fields_hash
+        select *
         from {{ this }}
     ),
 

@@ -29,7 +29,8 @@ final as (
         contact, a contact merged into another), the upsert wins, else the latest delete. -#}
     qualify row_number() over (
         partition by email
-        order by case when sync_action = 'upsert' then 0 else 1 end, last_changed_at desc, sync_key
+        order by
+            case when sync_action = 'upsert' then 0 else 1 end asc, last_changed_at desc, sync_key asc
     ) = 1
 )
 

@@ -16,7 +16,7 @@
     Active seats are seats with an event in this account in the window; they are taken from
     int_account_usage_windows (its active seats are non-internal users with events in the
     account, which are always linked to it by then). -#}
-{%- set windows = var('pql_usage_windows') -%}
+{%- set windows = validated_var('pql_usage_windows') -%}
 {%- if windows is string or windows | length == 0 or windows | reject('integer') | list
     or windows | select('le', 0) | list -%}
     {{ exceptions.raise_compiler_error(

@@ -13,7 +13,7 @@
         an occurrence known by d lies in the window; the unions of its as-of intervals
         [available date, occurred date + N) give +1 and -1 changes, and a running total the
         exact distinct count. -#}
-{%- set windows = var('pql_usage_windows') -%}
+{%- set windows = validated_var('pql_usage_windows') -%}
 {%- if windows is string or windows | length == 0 or windows | reject('integer') | list
     or windows | select('le', 0) | list -%}
     {{ exceptions.raise_compiler_error(

@@ -17,7 +17,7 @@
         on those dates and a running total give the exact distinct count.
     The series runs from the user's first known event date to the latest available date in the
     stream, so "as of any date" is one lookup. -#}
-{%- set windows = var('pql_usage_windows') -%}
+{%- set windows = validated_var('pql_usage_windows') -%}
 {%- if windows is string or windows | length == 0 or windows | reject('integer') | list
     or windows | select('le', 0) | list -%}
     {{ exceptions.raise_compiler_error(

@@ -72,7 +72,7 @@ current_seats as (
     select
         account_id,
         seat_count,
-        active_seat_count_{{ var('pql_active_seat_days') }}d as active_seat_count
+        active_seat_count_{{ validated_var('pql_active_seat_days') }}d as active_seat_count
     from team_expansion
     qualify row_number() over (partition by account_id order by as_of_date desc) = 1
 ),

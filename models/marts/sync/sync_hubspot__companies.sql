@@ -8,6 +8,8 @@ records as (
 final as (
     select
         sync_key,
+        sync_action,
+        delete_reason,
         crm_record_id as hubspot_company_id,
         account_domain as company_domain,
         company_name,

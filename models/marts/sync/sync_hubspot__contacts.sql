@@ -8,6 +8,8 @@ records as (
 final as (
     select
         email,
+        sync_action,
+        delete_reason,
         crm_record_id as hubspot_contact_id,
         full_name,
         company_name as company,
@@ -23,6 +25,13 @@ final as (
         synced_fields_hash,
         last_changed_at
     from records
+    {# HubSpot keys contacts by email: when one email has several records (a lead that became a
+        contact, a contact merged into another), the upsert wins, else the latest delete. -#}
+    qualify row_number() over (
+        partition by email
+        order by
+            case when sync_action = 'upsert' then 0 else 1 end asc, last_changed_at desc, sync_key asc
+    ) = 1
 )
 
 select * from final

@@ -9,7 +9,13 @@ final as (
     select
         sync_key,
         crm_record_id as account_id,
-        case when crm_record_id is null then 'create' else 'update' end as record_action,
+        sync_action,
+        delete_reason,
+        case
+            when sync_action = 'delete' then {{ dbt.cast('null', dbt.type_string()) }}
+            when crm_record_id is null then 'create'
+            else 'update'
+        end as record_action,
         company_name as account_name,
         account_domain as website,
         status as pqa_status,

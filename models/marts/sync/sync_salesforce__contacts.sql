@@ -8,6 +8,8 @@ records as (
 final as (
     select
         crm_record_id as contact_id,
+        sync_action,
+        delete_reason,
         email,
         status as pql_status,
         cast(score as {{ dbt.type_numeric() }}) as pql_score,

@@ -8,6 +8,8 @@ records as (
 final as (
     select
         email,
+        sync_action,
+        delete_reason,
         coalesce(full_name, email) as lead_name,
         coalesce(company_name, '[not provided]') as company,
         status as pql_status,

@@ -1,4 +1,5 @@
-{#- Changes since the last run: only records whose synced fields changed in this dbt run. -#}
+{#- Changes since the last run: only records whose synced fields changed in this dbt run and
+    that pql still writes (a delete is never announced). -#}
 with
 
 records as (
@@ -15,7 +16,8 @@ tiers as (
 changed_this_run as (
     select * from records
     where
-        last_changed_at
+        sync_action = 'upsert'
+        and last_changed_at
         = {{ dbt.cast("'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'", dbt.type_timestamp()) }}
 ),
 

@@ -14,27 +14,11 @@
     is_conversion marks the events that count as a conversion of their motion (vars
     pql_conversion_events, pql_expansion_conversion_events); int_account_conversions takes the
     first of them. -#}
-{%- set event_types = [
-    'paid_subscription_started', 'subscription_reactivated', 'mrr_increased',
-    'opportunity_created', 'opportunity_won',
-] -%}
 {%- set new_business_types = var('pql_new_business_opportunity_types') -%}
 {%- set expansion_types = var('pql_expansion_opportunity_types') -%}
-{%- for var_name in ['pql_conversion_events', 'pql_expansion_conversion_events'] -%}
-    {%- set configured = var(var_name) -%}
-    {%- if configured is string or configured | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "var " ~ var_name ~ " (dbt_project.yml or --vars): expected a non-empty list of event "
-            ~ "types, got '" ~ configured ~ "'"
-        ) }}
-    {%- endif -%}
-    {%- for event_type in configured if event_type not in event_types -%}
-        {{ exceptions.raise_compiler_error(
-            "var " ~ var_name ~ " (dbt_project.yml or --vars): unknown revenue event type '"
-            ~ event_type ~ "'; expected one of " ~ event_types | join(', ')
-        ) }}
-    {%- endfor -%}
-{%- endfor -%}
+{#- Checked against macros/vars/pql_var_rules.sql (also at run start): known event types only. -#}
+{%- set conversion_events = validated_var('pql_conversion_events') -%}
+{%- set expansion_conversion_events = validated_var('pql_expansion_conversion_events') -%}
 with
 
 paid_periods as (
@@ -158,8 +142,8 @@ final as (
         {{ dbt.cast('unioned.occurred_at', 'date') }} as occurred_date,
         case
             when unioned.motion = 'new_business'
-                then unioned.event_type in ({{ sql_string_list(var('pql_conversion_events')) }})
-            else unioned.event_type in ({{ sql_string_list(var('pql_expansion_conversion_events')) }})
+                then unioned.event_type in ({{ sql_string_list(conversion_events) }})
+            else unioned.event_type in ({{ sql_string_list(expansion_conversion_events) }})
         end as is_conversion
     from unioned
 )

@@ -11,14 +11,7 @@
     auto: change_log when any subscription id has more than one row, else current_state.
     Periods of one account that touch or overlap form one account paid period; a period that
     starts after a gap starts a new one (a reactivation). Rows without an account are left out. -#}
-{%- set billing_shape = var('pql_billing_shape') -%}
-{%- set billing_shapes = ['auto', 'change_log', 'current_state'] -%}
-{%- if billing_shape not in billing_shapes -%}
-    {{ exceptions.raise_compiler_error(
-        "var pql_billing_shape (dbt_project.yml or --vars): '" ~ billing_shape
-        ~ "' is not a billing shape; expected one of " ~ billing_shapes | join(', ')
-    ) }}
-{%- endif -%}
+{%- set billing_shape = validated_var('pql_billing_shape') -%}
 with
 
 subscriptions as (

@@ -68,7 +68,7 @@ def _dbt_errors(message: str) -> str:
         for line in message.splitlines()
         if re.search(r"(Error|Failure|failed|Got \d+ result|Binder|Conversion|Invalid)", line)
     ]
-    return "\n    ".join(dict.fromkeys(lines)) or message[-2000:]
+    return "\n    ".join(lines) or message[-2000:]
 
 
 def _step(run: FuzzRun, name: str, action: Callable[[], object]) -> None:

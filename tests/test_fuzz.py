@@ -1,8 +1,9 @@
 """Seeded fuzz test (DESIGN.md section 7): a small generated warehouse, mutated with every kind of
 bad input in pql_tools/fuzz.py, built in two loads (the first half of received_at from scratch,
 the rest incrementally), then compared with a full refresh of the same data and rebuilt once more
-with no new data. Asserts: every build succeeds; raw = clean + rejected for every raw table; no
-deleted CRM record is synced; incremental equals full refresh; a second build changes no sync row.
+with no new data. Asserts: every build succeeds and every view reads in full; raw = clean +
+rejected for every raw table; no deleted CRM record is synced; incremental equals full refresh;
+a second build changes no sync row.
 
 Reproduce a run from the seed it prints: PQL_FUZZ_SEED=<seed> pytest tests/test_fuzz.py.
 PQL_FUZZ_ONLY=<kind>,<kind> applies exactly those kinds (known-broken ones included);
@@ -29,6 +30,7 @@ from pql_tools.fuzz import (
     deleted_records_synced,
     pick_mutations,
     reconcile,
+    unreadable_views,
 )
 from tests.support import REPO_ROOT, build_from_scratch, copy_raw, query, run_dbt, scalar
 from tests.test_incremental import DOWNSTREAM, INCREMENTAL_MODELS, _rows_differing
@@ -140,6 +142,14 @@ def fuzzed(tmp_path_factory) -> FuzzRun:
 
 def test_every_build_succeeds(fuzzed):
     assert fuzzed.failures == [], "\n".join(fuzzed.failures) + fuzzed.context()
+
+
+@pytest.mark.parametrize("build", ["incremental", "full"])
+def test_every_view_reads_in_full(fuzzed, build):
+    db = fuzzed.inc_db if build == "incremental" else fuzzed.full_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        failed = unreadable_views(con)
+    assert failed == [], "\n".join(map(str, failed)) + fuzzed.context()
 
 
 @pytest.mark.parametrize("build", ["incremental", "full"])

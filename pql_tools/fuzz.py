@@ -83,15 +83,16 @@ KNOWN_BROKEN: dict[str, str] = {
     "amount_as_text": "stg_crm__opportunities cannot be read: Conversion Error: Could not "
     'convert string "1,000.00" to DECIMAL(28,6) (the build passes: no model reads amount yet)',
     "employees_as_text": "stg_crm__accounts cannot be read: Conversion Error: Could not convert "
-    "string '50-100' to INT32 (the build passes: the column is not read by the failing path)",
+    "string '50-100' to INT32 (the build passes: no model reads the CRM employees yet)",
     "received_at_2099": "the 2099 row becomes the watermark; the next load is ignored: "
     "incremental != full refresh for every incremental model",
     "received_at_in_future": "the future row becomes the watermark; later loads are ignored "
     "until that time: incremental != full refresh",
     "loaded_behind_lookback": "rows behind the watermark minus the lookback are never read "
-    "incrementally, with no model or warning listing them: incremental != full refresh",
+    "incrementally (int_event_rows_classified 4 rows short), no model or warning lists them; "
+    "assert_event_rows_reconcile_with_raw fails the incremental build",
     "crm_deleted_after_sync": "int_crm_sync_records_tracked only writes new or changed keys: "
-    "the deleted record stays in the sync tables until a full refresh",
+    "the deleted records stay in all four CRM sync tables until a full refresh",
 }
 
 

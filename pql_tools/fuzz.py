@@ -12,9 +12,11 @@ Every kind is documented, with the treatment pql owes it, in docs/bad_input.md (
 A mutation receives a DuckDB connection whose database holds the `raw` schema and a numpy
 Generator of its own (seeded by the run's seed and the kind's name, so adding a kind never
 changes what another kind does with the same seed). It returns one line saying what it changed.
-Phase "raw" kinds run on the generated warehouse before it is split into loads; phase
-"after_first_build" kinds run on the built warehouse between the first and the second load
-(records deleted after they were synced, rows loaded behind the watermark).
+Phase "raw" kinds run on the generated warehouse before it is split into loads; "first_load"
+kinds on the first load before it is built (a load time that poisons the watermark, so that
+the second load shows whether it is still read); "after_first_build" kinds on the built
+warehouse between the first and the second load (records deleted after they were synced, rows
+loaded behind the watermark).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-PHASES = ("raw", "after_first_build")
+PHASES = ("raw", "first_load", "after_first_build")
 EVENT_TABLES = ("tracks", "pages", "identifies", "groups")
 OTHER_TABLES = (
     "subscriptions",
@@ -392,9 +394,9 @@ def received_at_before_1900(con, rng):
     return f"{n} rows received before 1900"
 
 
-@mutation("tracks", "pages", phase="after_first_build")
+@mutation("tracks", phase="first_load")
 def received_at_2099(con, rng):
-    """A row whose load time is in 2099, loaded between two runs."""
+    """A row whose load time is in 2099, in the load before the next one."""
     rows = _pick(con, rng, "tracks", 1, "id is not null")
     _clone(
         con, "tracks", rows, {"id": "'fuzz-2099-' || id", "received_at": "timestamp '2099-01-01'"}
@@ -402,7 +404,7 @@ def received_at_2099(con, rng):
     return f"{len(rows)} track received in 2099"
 
 
-@mutation("tracks", phase="after_first_build")
+@mutation("tracks", phase="first_load")
 def received_at_in_future(con, rng):
     """A row whose load time is a few days after the run (a loader's clock ahead)."""
     rows = _pick(con, rng, "tracks", 1, "id is not null")

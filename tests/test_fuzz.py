@@ -120,6 +120,8 @@ def fuzzed(tmp_path_factory) -> FuzzRun:
         SEED, [m.name for m in mutations], log, inc_dir / "pql.duckdb", full_dir / "pql.duckdb"
     )
     copy_raw(source, run.inc_db, received_through=str(cut))
+    with duckdb.connect(str(run.inc_db)) as con:
+        run.log += apply_mutations(con, mutations, SEED, "first_load")
     _step(run, "first build (from scratch)", lambda: build_from_scratch(run.inc_db, inc_dir))
     with duckdb.connect(str(run.inc_db)) as con:
         run.log += apply_mutations(con, mutations, SEED, "after_first_build")

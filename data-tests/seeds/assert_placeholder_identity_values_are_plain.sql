@@ -26,8 +26,7 @@ problems as (
 
     select
         min(identity_value) as identity_value,
-        'seeds/placeholder_identity_values.csv: identity_value listed more than once (ignoring case)'
-        as problem
+        'seeds/placeholder_identity_values.csv: identity_value listed twice (any case)' as problem
     from placeholders
     where identity_value is not null
     group by lower(identity_value)

@@ -33,6 +33,7 @@
         {'name': 'pql_funnel_segments', 'kind': 'string_list', 'values': ['signup_source', 'plan', 'persona', 'company_size']},
         {'name': 'pql_company_size_bands', 'kind': 'integer_list', 'min': 1, 'max': 10000000, 'ascending': true},
         {'name': 'pql_override_crm_owner', 'kind': 'boolean'},
+        {'name': 'pql_max_users_per_anonymous_id', 'kind': 'integer', 'min': 1, 'max': 1000000},
         {'name': 'pql_billing_shape', 'kind': 'choice', 'values': ['auto', 'change_log', 'current_state']},
         {'name': 'pql_absent_raw_tables', 'kind': 'string_list', 'allow_empty': true, 'values': ['subscriptions', 'crm_accounts', 'crm_contacts', 'crm_opportunities', 'crm_activities']},
     ]) }}

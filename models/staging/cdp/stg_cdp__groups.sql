@@ -10,9 +10,9 @@ source as (
 renamed as (
     select
         {{ clean_text(raw_column(raw, 'id', 'text')) }} as message_id,
-        {{ clean_text(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
-        {{ clean_text(raw_column(raw, 'user_id', 'text')) }} as user_id,
-        {{ clean_text(raw_column(raw, 'group_id', 'text')) }} as account_id,
+        {{ identity_value(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
+        {{ identity_value(raw_column(raw, 'user_id', 'text')) }} as user_id,
+        {{ identity_value(raw_column(raw, 'group_id', 'text')) }} as account_id,
         {{ raw_column(raw, 'timestamp', 'text') }} as timestamp_as_sent,
         {{ raw_column(raw, 'timestamp', 'timestamp') }} as occurred_at,
         {{ raw_column(raw, 'received_at', 'timestamp') }} as received_at,
@@ -22,7 +22,7 @@ renamed as (
         {{ dbt.safe_cast(json_extract_text(traits, 'employees'), dbt.type_int()) }} as employee_count,
         {{ clean_text(json_extract_text(traits, 'industry')) }} as industry,
         {{ clean_text(json_extract_text(traits, 'country')) }} as country,
-        {{ clean_text(json_extract_text(traits, 'crm_account_id')) }} as crm_account_id,
+        {{ identity_value(json_extract_text(traits, 'crm_account_id')) }} as crm_account_id,
         {{ traits }} as traits_json,
         {{ is_malformed_json(traits) }} as is_traits_malformed
     from source

@@ -16,12 +16,12 @@ source as (
 renamed as (
     select
         {{ clean_text(raw_column(raw, 'id', 'text')) }} as message_id,
-        {{ clean_text(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
-        {{ clean_text(raw_column(raw, 'user_id', 'text')) }} as user_id,
+        {{ identity_value(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
+        {{ identity_value(raw_column(raw, 'user_id', 'text')) }} as user_id,
         {{ raw_column(raw, 'timestamp', 'text') }} as timestamp_as_sent,
         {{ raw_column(raw, 'timestamp', 'timestamp') }} as occurred_at,
         {{ raw_column(raw, 'received_at', 'timestamp') }} as received_at,
-        {{ clean_text(raw_column(raw, 'context_group_id', 'text', required=false)) }} as context_group_id,
+        {{ identity_value(raw_column(raw, 'context_group_id', 'text', required=false)) }} as context_group_id,
         {{ clean_text(path) }} as page_path,
         {{ clean_text(url) }} as page_url,
         {{ clean_text(title) }} as page_title,

@@ -13,14 +13,14 @@ source as (
 renamed as (
     select
         {{ clean_text(raw_column(raw, 'id', 'text')) }} as message_id,
-        {{ clean_text(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
-        {{ clean_text(raw_column(raw, 'user_id', 'text')) }} as user_id,
+        {{ identity_value(raw_column(raw, 'anonymous_id', 'text')) }} as anonymous_id,
+        {{ identity_value(raw_column(raw, 'user_id', 'text')) }} as user_id,
         {{ event_as_sent }} as event_name_as_sent,
-        {{ normalize_event_name(event_as_sent) }} as event_name,
+        {{ track_event_name(event_as_sent) }} as event_name,
         {{ raw_column(raw, 'timestamp', 'text') }} as timestamp_as_sent,
         {{ raw_column(raw, 'timestamp', 'timestamp') }} as occurred_at,
         {{ raw_column(raw, 'received_at', 'timestamp') }} as received_at,
-        {{ clean_text(raw_column(raw, 'context_group_id', 'text', required=false)) }} as context_group_id,
+        {{ identity_value(raw_column(raw, 'context_group_id', 'text', required=false)) }} as context_group_id,
         {{ properties }} as properties_json,
         {{ is_malformed_json(properties) }} as is_properties_malformed
     from source

@@ -10,8 +10,8 @@ renamed as (
     select
         {{ clean_text(raw_column(raw, 'id', 'text')) }} as crm_contact_id,
         {{ clean_text(raw_column(raw, 'account_id', 'text', required=false)) }} as crm_account_id,
-        lower({{ clean_text(raw_column(raw, 'email', 'text')) }}) as email,
-        {{ email_domain(raw_column(raw, 'email', 'text')) }} as email_domain,
+        {{ normalize_email(raw_column(raw, 'email', 'text')) }} as email,
+        {{ email_domain(normalize_email(raw_column(raw, 'email', 'text'))) }} as email_domain,
         lower({{ clean_text(raw_column(raw, 'lead_source', 'text', required=false)) }}) as lead_source,
         {{ raw_column(raw, 'mql_at', 'timestamp', required=false) }} as mql_at,
         {{ raw_column(raw, 'created_at', 'timestamp', required=false) }} as created_at,

@@ -3,35 +3,28 @@
 -- or subscription status outside the known lists (vars pql_known_*) is read as 'other' and
 -- listed here with its count, as a warning, never an error. Add a value to the var to make it
 -- known.
+{%- set categories = [
+    ('crm_activities', 'type', 'stg_crm__activities', 'activity_type'),
+    ('crm_opportunities', 'type', 'stg_crm__opportunities', 'opportunity_type'),
+    ('subscriptions', 'status', 'stg_billing__subscriptions', 'subscription_status'),
+] %}
+
 with
 
 unknown_values as (
+    {%- for raw_table_name, raw_column_name, model, column in categories %}
     select
-        'crm_activities' as raw_table,
-        'type' as raw_column,
-        activity_type_as_sent as value_as_sent,
+        '{{ raw_table_name }}' as raw_table,
+        '{{ raw_column_name }}' as raw_column,
+        {{ column }}_as_sent as value_as_sent,
         count(*) as row_count
-    from {{ ref('stg_crm__activities') }}
-    where activity_type = 'other' and activity_type_as_sent != 'other'
-    group by activity_type_as_sent
+    from {{ ref(model) }}
+    where {{ column }} = 'other' and {{ column }}_as_sent != 'other'
+    group by {{ column }}_as_sent
+    {%- if not loop.last %}
     union all
-    select
-        'crm_opportunities' as raw_table,
-        'type' as raw_column,
-        opportunity_type_as_sent as value_as_sent,
-        count(*) as row_count
-    from {{ ref('stg_crm__opportunities') }}
-    where opportunity_type = 'other' and opportunity_type_as_sent != 'other'
-    group by opportunity_type_as_sent
-    union all
-    select
-        'subscriptions' as raw_table,
-        'status' as raw_column,
-        subscription_status_as_sent as value_as_sent,
-        count(*) as row_count
-    from {{ ref('stg_billing__subscriptions') }}
-    where subscription_status = 'other' and subscription_status_as_sent != 'other'
-    group by subscription_status_as_sent
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

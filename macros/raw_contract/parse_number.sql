@@ -10,15 +10,15 @@
 
 {% macro default__parse_number(column, type) -%}
     {%- set text = 'trim(' ~ column ~ ')' -%}
-    {%- set stripped = text -%}
+    {%- set stripped = namespace(sql=text) -%}
     {%- for symbol in ['$', '€', '£', ',', ' '] -%}
-        {%- set stripped = dbt.replace(stripped, "'" ~ symbol ~ "'", "''") -%}
+        {%- set stripped.sql = dbt.replace(stripped.sql, "'" ~ symbol ~ "'", "''") -%}
     {%- endfor -%}
     case
         when {{ dbt.position("','", text) }} > 0
             and {{ dbt.position("'.'", text) }} > 0
             and {{ dbt.position("','", text) }} > {{ dbt.position("'.'", text) }}
             then null
-        else {{ dbt.safe_cast(stripped, type) }}
+        else {{ dbt.safe_cast(stripped.sql, type) }}
     end
 {%- endmacro %}

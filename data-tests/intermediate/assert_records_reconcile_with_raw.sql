@@ -13,18 +13,21 @@ with
 
 counts as (
     {%- for source_name, raw_table_name, model in tables %}
-    {%- set raw = raw_table(source_name, raw_table_name) %}
-    select
-        '{{ raw_table_name }}' as raw_table,
-        (select count(*) from {{ raw.relation }}) as raw_row_count,
-        (select count(*) from {{ ref(model) }} where is_usable) as usable_row_count,
-        (
-            select count(*) from {{ ref('int_records_rejected') }}
-            where raw_table = '{{ raw_table_name }}'
-        ) as rejected_row_count
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- set raw = raw_table(source_name, raw_table_name) %}
+        select
+            '{{ raw_table_name }}' as raw_table,
+            (select count(*) from {{ raw.relation }}) as raw_row_count,
+            (
+                select count(*) from {{ ref(model) }}
+                where is_usable
+            ) as usable_row_count,
+            (
+                select count(*) from {{ ref('int_records_rejected') }}
+                where raw_table = '{{ raw_table_name }}'
+            ) as rejected_row_count
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

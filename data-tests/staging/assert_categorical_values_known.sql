@@ -13,17 +13,17 @@ with
 
 unknown_values as (
     {%- for raw_table_name, raw_column_name, model, column in categories %}
-    select
-        '{{ raw_table_name }}' as raw_table,
-        '{{ raw_column_name }}' as raw_column,
-        {{ column }}_as_sent as value_as_sent,
-        count(*) as row_count
-    from {{ ref(model) }}
-    where {{ column }} = 'other' and {{ column }}_as_sent != 'other'
-    group by {{ column }}_as_sent
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ raw_table_name }}' as raw_table,
+            '{{ raw_column_name }}' as raw_column,
+            {{ column }}_as_sent as value_as_sent,
+            count(*) as row_count
+        from {{ ref(model) }}
+        where {{ column }} = 'other' and {{ column }}_as_sent != 'other'
+        group by {{ column }}_as_sent
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

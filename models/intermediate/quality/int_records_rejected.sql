@@ -18,34 +18,34 @@
 with
 
 {% for table in tables %}
-{{ table.raw_table }} as (
-    select
-        '{{ table.raw_table }}' as raw_table,
-        {{ table.id }} as record_id,
-        {#- a row without an id is named by a hash of its content -#}
-        {%- set parts = [] -%}
-        {%- for column in table.content -%}
-            {%- do parts.append("coalesce(" ~ dbt.cast(column, dbt.type_string()) ~ ", '')") -%}
-            {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
-        {%- endfor %}
-        coalesce(
-            {{ table.id }},
-            {{ dbt.concat(["'content:'", dbt.hash(dbt.concat(parts))]) }}
-        ) as record_key,
-        rejection_reason,
-        rejected_column,
-        rejected_value
-    from {{ ref(table.model) }}
-    where not is_usable
-),
+    {{ table.raw_table }} as (
+        select
+            '{{ table.raw_table }}' as raw_table,
+            {{ table.id }} as record_id,
+            {#- a row without an id is named by a hash of its content -#}
+            {%- set parts = [] -%}
+            {%- for column in table.content -%}
+                {%- do parts.append("coalesce(" ~ dbt.cast(column, dbt.type_string()) ~ ", '')") -%}
+                {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+            {%- endfor %}
+            coalesce(
+                {{ table.id }},
+                {{ dbt.concat(["'content:'", dbt.hash(dbt.concat(parts))]) }}
+            ) as record_key,
+            rejection_reason,
+            rejected_column,
+            rejected_value
+        from {{ ref(table.model) }}
+        where not is_usable
+    ),
 
 {% endfor %}
 unioned as (
     {%- for table in tables %}
-    select * from {{ table.raw_table }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ table.raw_table }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -38,7 +38,9 @@ final as (
     select
         *,
         case
-            when opportunity_type_as_sent in ({{ sql_string_list(known_types) }}) then opportunity_type_as_sent
+            when
+                opportunity_type_as_sent in ({{ sql_string_list(known_types) }})
+                then opportunity_type_as_sent
             when opportunity_type_as_sent is not null then 'other'
         end as opportunity_type,
         rejection_reason is null as is_usable

@@ -67,6 +67,24 @@ BAD_INPUT_RATES: dict[str, float] = {
     "crm_domain_variant": 0.400,
     # crm_contacts: email stored with different case from the product email
     "crm_email_case": 0.100,
+    # Bad CRM and billing values (docs/bad_input.md, "Data"). Rates per row of the table; the
+    # rejected kinds are extra copies of real rows (new ids), so the clean data is unchanged.
+    # subscriptions: a copy whose mrr is out of any numeric range or not a number (1e300, NaN;
+    # text columns only)
+    "bad_mrr": 0.010,
+    # subscriptions, crm_opportunities: a copy with a null id
+    "null_record_id": 0.010,
+    # crm_accounts: a copy whose employees is a range ('50-100'; text columns only)
+    "employees_range": 0.020,
+    # crm_accounts, crm_contacts: a copy whose is_deleted is 'deleted' (text columns only)
+    "unparseable_flag": 0.010,
+    # crm_opportunities: a won copy closed on 9999-12-31 (implausible date)
+    "far_future_close": 0.010,
+    # crm_opportunities: amount written as money text, '1,000.00' or '$49' (read as the same
+    # number; text columns only)
+    "money_format": 0.100,
+    # crm_activities: an activity type outside call/email/meeting (read as 'other')
+    "unknown_activity_type": 0.020,
 }
 
 LATE_ARRIVAL_DAYS = (1.0, 10.0)
@@ -380,6 +398,9 @@ RENEWAL_PROSPECT_P = 0.20
 ACTIVITIES_PER_CONTACT = 1.5
 ACTIVITIES_PER_OPPORTUNITY = 4.0
 ACTIVITY_TYPES = ("call", "email", "meeting")
+UNKNOWN_ACTIVITY_TYPES = ("linkedin_message", "sms", "Task")
+BAD_MRR_TEXTS = ("1e300", "NaN")
+FAR_FUTURE_DAY = "9999-12-31"
 ACTIVITY_MIX = (0.35, 0.50, 0.15)
 SALES_OWNERS = (
     "maya.chen@pql-demo.io",

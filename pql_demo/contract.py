@@ -55,7 +55,7 @@ RAW_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("started_at", "TIMESTAMP"),
         ("trial_ends_at", "TIMESTAMP"),
         ("canceled_at", "TIMESTAMP"),
-        ("mrr", "DOUBLE"),
+        ("mrr", "VARCHAR"),
         ("updated_at", "TIMESTAMP"),
     ),
     "crm_accounts": (
@@ -64,10 +64,10 @@ RAW_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("domain", "VARCHAR"),
         ("owner_email", "VARCHAR"),
         ("industry", "VARCHAR"),
-        ("employees", "INTEGER"),
+        ("employees", "VARCHAR"),
         ("billing_country", "VARCHAR"),
         ("created_at", "TIMESTAMP"),
-        ("is_deleted", "BOOLEAN"),
+        ("is_deleted", "VARCHAR"),
     ),
     "crm_contacts": (
         ("id", "VARCHAR"),
@@ -76,7 +76,7 @@ RAW_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("lead_source", "VARCHAR"),
         ("mql_at", "TIMESTAMP"),
         ("created_at", "TIMESTAMP"),
-        ("is_deleted", "BOOLEAN"),
+        ("is_deleted", "VARCHAR"),
     ),
     "crm_opportunities": (
         ("id", "VARCHAR"),
@@ -86,10 +86,10 @@ RAW_CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("stage", "VARCHAR"),
         ("is_closed", "BOOLEAN"),
         ("is_won", "BOOLEAN"),
-        ("amount", "DOUBLE"),
+        ("amount", "VARCHAR"),
         ("created_at", "TIMESTAMP"),
         ("closed_at", "TIMESTAMP"),
-        ("is_deleted", "BOOLEAN"),
+        ("is_deleted", "VARCHAR"),
     ),
     "crm_activities": (
         ("id", "VARCHAR"),
@@ -122,7 +122,14 @@ _CDP_ADDED = {
     },
 }
 _TYPED_OTHER = {"TIMESTAMP": _TS, "DOUBLE": "DOUBLE", "INTEGER": "BIGINT"}
-_TYPED_COLUMN = {("subscriptions", "mrr"): "DECIMAL(12,2)"}
+# Numbers and flags a text export writes as text (so bad values such as '50-100' can occur:
+# docs/bad_input.md) are typed in the typed shape.
+_TYPED_COLUMN = {
+    ("subscriptions", "mrr"): "DECIMAL(12,2)",
+    ("crm_accounts", "employees"): "BIGINT",
+    ("crm_opportunities", "amount"): "DOUBLE",
+    **{(t, "is_deleted"): "BOOLEAN" for t in ("crm_accounts", "crm_contacts", "crm_opportunities")},
+}
 
 
 def _typed_contract() -> dict[str, tuple[tuple[str, str], ...]]:

@@ -154,3 +154,69 @@ def event_dirt(rng, f: Frame, w: World, table: str, tally: Tally, key_base: int)
     out = {k: np.concatenate([f[k], f[k][exact], dup[k]]) for k in f}
     order = np.lexsort((out["key"], out["recv_ms"]))
     return take(out, order)
+
+
+def _copy_rows(rng, table: dict[str, list], rate: float, **changes) -> int:
+    """Append copies of random rows at `rate` of the rows, with `changes` applied (a value, or a
+    callable of the row index); returns how many."""
+    n = len(next(iter(table.values()), []))
+    src = np.flatnonzero(_pick(rng, n, rate))
+    for i in src.tolist():
+        for col, vals in table.items():
+            value = changes.get(col, vals[i])
+            vals.append(value(i) if callable(value) else value)
+    return len(src)
+
+
+def business_dirt(
+    rng, b, text_columns: set[tuple[str, str]], far_future_day: float, tally: Tally
+) -> None:
+    """Bad CRM and billing values (docs/bad_input.md, "Data") in the tables of `b` (a
+    business.Business), in place. Rejected kinds are copies of real rows with a new id (or a null
+    id), so the usable rows stay exactly the clean ones; values that cannot be written in a typed
+    column (text in a number) are injected only where the column is text (`text_columns`)."""
+    n = len(b.subscriptions["id"])
+    if ("subscriptions", "mrr") in text_columns:
+        bad = c.BAD_MRR_TEXTS
+        k = _copy_rows(
+            rng, b.subscriptions, R["bad_mrr"], id=lambda i: b.subscriptions["id"][i] + "-x",
+            mrr=lambda i: bad[i % len(bad)],
+        )  # fmt: skip
+        tally.add("subscriptions", "bad_mrr", k, n)
+    k = _copy_rows(rng, b.subscriptions, R["null_record_id"], id=None)
+    tally.add("subscriptions", "null_record_id", k, n)
+
+    accts = b.crm_accounts
+    n = len(accts["id"])
+    if ("crm_accounts", "employees") in text_columns:
+        k = _copy_rows(rng, accts, R["employees_range"], id=lambda i: accts["id"][i] + "R",
+                       employees="50-100")  # fmt: skip
+        tally.add("crm_accounts", "employees_range", k, n)
+    for name, table in (("crm_accounts", accts), ("crm_contacts", b.crm_contacts)):
+        if (name, "is_deleted") in text_columns:
+            m = len(table["id"])
+            new_id = lambda i, t=table: t["id"][i] + "F"  # noqa: E731
+            k = _copy_rows(rng, table, R["unparseable_flag"], id=new_id, is_deleted="deleted")
+            tally.add(name, "unparseable_flag", k, m)
+
+    opps = b.crm_opportunities
+    n = len(opps["id"])
+    if ("crm_opportunities", "amount") in text_columns:
+        money = _pick(rng, n, R["money_format"])
+        for i in np.flatnonzero(money).tolist():
+            amount = opps["amount"][i]
+            if amount is not None:
+                opps["amount"][i] = f"{amount:,.2f}" if i % 2 else f"${amount:g}"
+        tally.add("crm_opportunities", "money_format", money.sum(), n)
+    k = _copy_rows(rng, opps, R["null_record_id"], id=None)
+    tally.add("crm_opportunities", "null_record_id", k, n)
+    k = _copy_rows(rng, opps, R["far_future_close"], id=lambda i: opps["id"][i] + "Z",
+                   is_won=True, is_closed=True, closed_at=far_future_day)  # fmt: skip
+    tally.add("crm_opportunities", "far_future_close", k, n)
+
+    acts = b.crm_activities
+    n = len(acts["id"])
+    unknown = _pick(rng, n, R["unknown_activity_type"])
+    for i in np.flatnonzero(unknown).tolist():
+        acts["type"][i] = c.UNKNOWN_ACTIVITY_TYPES[i % len(c.UNKNOWN_ACTIVITY_TYPES)]
+    tally.add("crm_activities", "unknown_activity_type", unknown.sum(), n)

@@ -15,14 +15,14 @@ from pql_demo import __version__
 from pql_demo import config as c
 from pql_demo.business import build_business
 from pql_demo.contract import RAW_SCHEMA, RAW_TABLES, TRUTH_SCHEMA, raw_contract
-from pql_demo.dirty import Tally, event_dirt
+from pql_demo.dirty import Tally, business_dirt, event_dirt
 from pql_demo.entities import build_world
 from pql_demo.events import chunk_events, weekday_of
 from pql_demo.identity import groups_table, identifies_table
 from pql_demo.warehouse import FRAME, create_schemas, insert, select_sql, strings, times_ms
 
 # Independent random streams: default_rng([seed, STREAM, chunk]).
-_WORLD, _BUSINESS, _IDENTIFY, _GROUPS, _EVENTS, _REACTIVATION = range(6)
+_WORLD, _BUSINESS, _IDENTIFY, _GROUPS, _EVENTS, _REACTIVATION, _BUSINESS_DIRT = range(7)
 
 
 def _rng(seed: int, stream: int, part: int = 0) -> np.random.Generator:
@@ -123,6 +123,12 @@ def generate(
             "started_at", "trial_ends_at", "canceled_at", "updated_at", "created_at", "mql_at",
             "closed_at", "occurred_at",
         }  # fmt: skip
+        text_columns = {
+            (t, col) for t, cols in contract.items() for col, dtype in cols if dtype == "VARCHAR"
+        }
+        far_future_ms = dt.datetime.fromisoformat(c.FAR_FUTURE_DAY + "T00:00:00+00:00").timestamp()
+        far_future = (far_future_ms * 1000 - w.t0_ms) / 86_400_000
+        business_dirt(_rng(seed, _BUSINESS_DIRT), b, text_columns, far_future, tally)
         for table in (
             "subscriptions",
             "crm_accounts",
@@ -135,6 +141,8 @@ def generate(
             for col, dtype in contract[table]:
                 if col in time_cols:
                     cols[col] = times_ms(w.t0_ms, data[col])
+                elif dtype == "VARCHAR":
+                    cols[col] = pa.array([_as_text(v) for v in data[col]], type=pa.string())
                 else:
                     pa_type = {
                         "DOUBLE": pa.float64(),
@@ -158,6 +166,17 @@ def generate(
     return counts
 
 
+def _as_text(value) -> str | None:
+    """A value as a text export writes it: true/false, 12, 49.5; text and null as they are."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _entity_tally(w, b, tally: Tally) -> None:
     ext = ~w.user_internal
     n_ext = int(ext.sum())
@@ -167,7 +186,7 @@ def _entity_tally(w, b, tally: Tally) -> None:
     tally.add("users", "internal_user", w.user_internal.sum(), len(w.user_ids))
     for table in ("crm_accounts", "crm_contacts", "crm_opportunities"):
         deleted = getattr(b, table)["is_deleted"]
-        tally.add(table, "crm_soft_deleted", sum(deleted), len(deleted))
+        tally.add(table, "crm_soft_deleted", sum(v is True for v in deleted), len(deleted))
     user_emails = set(w.emails)
     contact_emails = [e for e in b.crm_contacts["email"] if e.lower() in user_emails]
     recased = sum(e != e.lower() for e in contact_emails)

@@ -35,7 +35,7 @@ crm as (
             regexp_replace(lower(trim(domain)), '^(https?://)?(www\.)?', ''), '/+$', ''
         ) as domain
     from raw.crm_accounts
-    where not is_deleted
+    where not coalesce(try_cast(is_deleted as boolean), false)
 ),
 
 domain_links as (
@@ -55,7 +55,7 @@ won as (
     select links.group_id, min(opp.closed_at) as won_at
     from raw.crm_opportunities as opp
     inner join links on opp.account_id = links.crm_account_id
-    where opp.is_won and not opp.is_deleted
+    where opp.is_won and not coalesce(try_cast(opp.is_deleted as boolean), false)
     group by links.group_id
 ),
 

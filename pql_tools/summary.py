@@ -44,6 +44,7 @@ def summarize(con: duckdb.DuckDBPyConnection) -> str:
         f"{sum(n for _, n in rejected):,} rejected",
     ]
     lines += [f"  rejected {reason:<24} {count:>10,}" for reason, count in rejected]
+    lines += records_rejected_summary(con)
 
     lines += ["", "users by account match method:"]
     for method, count in con.execute(
@@ -68,6 +69,20 @@ def summarize(con: duckdb.DuckDBPyConnection) -> str:
     )
     lines += pql_summary(con)
     return "\n".join(lines)
+
+
+def records_rejected_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """CRM and billing rows kept out of the facts, per raw table and reason
+    (int_records_rejected), with the table's raw row count."""
+    rejected = con.execute(
+        "select raw_table, rejection_reason, rejected_column, count(*) "
+        "from main_intermediate.int_records_rejected group by all order by 1, 4 desc, 2, 3"
+    ).fetchall()
+    total = sum(n for *_, n in rejected)
+    lines = ["", f"CRM and billing rows rejected (kept out of the facts): {total:,}"]
+    for raw_table, reason, column, count in rejected:
+        lines.append(f"  {raw_table:<18} {reason:<24} {column:<14} {count:>8,}")
+    return lines
 
 
 def pql_summary(con: duckdb.DuckDBPyConnection, top: int = 5) -> list[str]:

@@ -102,8 +102,9 @@ def test_raw_contract_matches_the_brief():
     for table in ("tracks", "pages", "identifies", "groups"):
         assert types[(table, "timestamp")] == "VARCHAR"
         assert types[(table, "received_at")] == "TIMESTAMP"
-    assert types[("crm_accounts", "employees")] == "INTEGER"
-    assert types[("subscriptions", "mrr")] == "DOUBLE"
+    # a text export: numbers and flags of CRM and billing are text, so bad values can occur
+    assert types[("crm_accounts", "employees")] == "VARCHAR"
+    assert types[("subscriptions", "mrr")] == "VARCHAR"
 
 
 def test_returned_counts_match_tables_and_default_size_is_in_range(warehouse, con):

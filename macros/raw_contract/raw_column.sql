@@ -4,8 +4,10 @@
                  DATETIME taken as UTC, DATE at midnight, text through parse_utc_timestamp
       date       the same, then cast to a date
       boolean    BOOLEAN as is; numbers 1 / 0; text through parse_boolean
-      numeric    numbers cast to dbt.type_numeric(); text safely cast (bad text is null)
-      integer    numbers cast to dbt.type_int(); text safely cast
+      numeric    numbers safely cast to dbt.type_numeric() (NaN, infinities and values beyond
+                 the type's range are null); text through parse_number (money forms such as
+                 `$49` and `1,000.00` read, other text null)
+      integer    the same, to dbt.type_int()
       text       text as is; JSON through json_to_text; any other type cast to text
       json       JSON text or a JSON-typed column, as JSON text
     `fallbacks` name further columns read when the column is absent (or null), e.g. pages'
@@ -61,9 +63,9 @@
             {%- endif -%}
         {%- elif type in ('numeric', 'integer') -%}
             {%- if family == 'number' -%}
-                {%- set expression = 'cast(' ~ quoted ~ ' as ' ~ wanted[type] ~ ')' -%}
+                {%- set expression = dbt.safe_cast(quoted, wanted[type]) -%}
             {%- elif family == 'text' -%}
-                {%- set expression = dbt.safe_cast('trim(' ~ quoted ~ ')', wanted[type]) -%}
+                {%- set expression = parse_number(quoted, wanted[type]) -%}
             {%- endif -%}
         {%- elif type == 'json' -%}
             {%- if family == 'text' -%}

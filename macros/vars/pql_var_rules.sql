@@ -1,5 +1,5 @@
 {#- What every var in dbt_project.yml accepts, one line per var; validate_vars checks them all at
-    the start of every run. kind: boolean | integer | number | identifier | event_name | choice
+    the start of every run. kind: boolean | integer | number | identifier | event_name | date | choice
     (a string among values) | string_list | integer_list; allow_empty lets a list be empty. min / max bound numbers and list items (inclusive); nullable
     allows null; values limits a list's items; ascending requires strictly increasing items;
     one_of_var requires the value to be an item of another var. A new var gets a line here (a
@@ -34,6 +34,11 @@
         {'name': 'pql_company_size_bands', 'kind': 'integer_list', 'min': 1, 'max': 10000000, 'ascending': true},
         {'name': 'pql_override_crm_owner', 'kind': 'boolean'},
         {'name': 'pql_max_users_per_anonymous_id', 'kind': 'integer', 'min': 1, 'max': 1000000},
+        {'name': 'pql_min_record_date', 'kind': 'date'},
+        {'name': 'pql_max_record_future_days', 'kind': 'integer', 'min': 1, 'max': 36500},
+        {'name': 'pql_known_activity_types', 'kind': 'string_list'},
+        {'name': 'pql_known_opportunity_types', 'kind': 'string_list'},
+        {'name': 'pql_known_subscription_statuses', 'kind': 'string_list'},
         {'name': 'pql_billing_shape', 'kind': 'choice', 'values': ['auto', 'change_log', 'current_state']},
         {'name': 'pql_absent_raw_tables', 'kind': 'string_list', 'allow_empty': true, 'values': ['subscriptions', 'crm_accounts', 'crm_contacts', 'crm_opportunities', 'crm_activities']},
     ]) }}

@@ -13,6 +13,7 @@
         'identifier': 'a warehouse name of letters, digits, _, $ or - (quotes, dots, spaces and other characters are refused: they could break out of the quoted name)',
         'event_name': 'a normalised event name: lowercase letters of any script, digits and _',
         'choice': 'one of the strings',
+        'date': 'a date written YYYY-MM-DD',
         'string_list': ('a list' if rule.get('allow_empty') else 'a non-empty list') ~ ' of distinct non-empty strings',
         'integer_list': 'a non-empty list of distinct integers' ~ range_text,
     }[kind] -%}
@@ -41,6 +42,8 @@
         {%- set ns.ok = value is string and value | length <= 255
             and modules.re.match(pattern, value) is not none
             and (kind == 'identifier' or value == value | lower) -%}
+    {%- elif kind == 'date' -%}
+        {%- set ns.ok = value is string and modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', value) is not none -%}
     {%- elif kind == 'choice' -%}
         {%- set ns.ok = value is string and value in rule['values'] -%}
     {%- elif kind in ('string_list', 'integer_list') and not (is_list
@@ -50,7 +53,7 @@
     {%- elif kind in ('integer', 'number') and is_list -%}
         {%- set ns.ok = false -%}
     {%- endif -%}
-    {%- if ns.ok and value is not none and kind not in ('boolean', 'identifier', 'event_name', 'choice') -%}
+    {%- if ns.ok and value is not none and kind not in ('boolean', 'identifier', 'event_name', 'choice', 'date') -%}
         {%- for item in items -%}
             {%- if kind == 'string_list' -%}
                 {%- if not (item is string and item | trim | length > 0) -%}

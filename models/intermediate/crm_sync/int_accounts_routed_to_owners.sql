@@ -14,7 +14,7 @@ crm_matches as (
 
 crm_accounts as (
     select * from {{ ref('stg_crm__accounts') }}
-    where not is_deleted
+    where rejection_reason is null and not is_deleted
 ),
 
 rules as (

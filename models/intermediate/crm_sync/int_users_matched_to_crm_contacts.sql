@@ -9,6 +9,7 @@ users as (
 
 contacts as (
     select * from {{ ref('stg_crm__contacts') }}
+    where rejection_reason is null
 ),
 
 live_contacts as (

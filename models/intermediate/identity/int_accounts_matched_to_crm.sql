@@ -13,7 +13,7 @@ accounts as (
 
 crm_accounts as (
     select * from {{ ref('stg_crm__accounts') }}
-    where not is_deleted
+    where rejection_reason is null and not is_deleted
 ),
 
 crm_by_domain as (

@@ -16,6 +16,7 @@ groups as (
 
 subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
+    where rejection_reason is null
 ),
 
 accounts as (

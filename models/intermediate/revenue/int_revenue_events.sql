@@ -27,10 +27,12 @@ paid_periods as (
 
 subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
+    where rejection_reason is null
 ),
 
 opportunities as (
     select * from {{ ref('stg_crm__opportunities') }}
+    where rejection_reason is null
 ),
 
 crm_matches as (

@@ -16,6 +16,7 @@ with
 
 subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
+    where rejection_reason is null
 ),
 
 versions as (

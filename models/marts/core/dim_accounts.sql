@@ -12,6 +12,7 @@ crm_matches as (
 
 subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
+    where rejection_reason is null
 ),
 
 paid_periods as (

@@ -20,6 +20,7 @@ links as (
 
 subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
+    where rejection_reason is null
 ),
 
 milestones as (
@@ -36,6 +37,7 @@ config as (
 
 contacts as (
     select * from {{ ref('stg_crm__contacts') }}
+    where rejection_reason is null
 ),
 
 revenue_events as (

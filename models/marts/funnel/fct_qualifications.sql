@@ -27,11 +27,12 @@ accounts as (
 
 contacts as (
     select * from {{ ref('stg_crm__contacts') }}
+    where rejection_reason is null
 ),
 
 activities as (
     select * from {{ ref('stg_crm__activities') }}
-    where occurred_at is not null
+    where rejection_reason is null and occurred_at is not null
 ),
 
 history as (

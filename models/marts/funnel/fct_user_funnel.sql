@@ -25,6 +25,7 @@ links as (
 
 subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
+    where rejection_reason is null
 ),
 
 milestones as (
@@ -41,6 +42,7 @@ config as (
 
 contacts as (
     select * from {{ ref('stg_crm__contacts') }}
+    where rejection_reason is null
 ),
 
 revenue_events as (

@@ -17,12 +17,21 @@ renamed as (
         {{ raw_column(raw, 'employees', 'integer', required=false) }} as employee_count,
         {{ clean_text(raw_column(raw, 'billing_country', 'text', required=false)) }} as billing_country,
         {{ raw_column(raw, 'created_at', 'timestamp', required=false) }} as created_at,
-        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted
+        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted,
+        {{ record_rejection(raw, [
+            ['id', 'text', 'key'],
+            ['is_deleted', 'boolean', 'optional'],
+            ['employees', 'integer', 'optional'],
+            ['created_at', 'timestamp', 'optional'],
+        ]) }}
     from source
 ),
 
 final as (
-    select * from renamed
+    select
+        *,
+        rejection_reason is null as is_usable
+    from renamed
 )
 
 select * from final

@@ -15,14 +15,21 @@ renamed as (
         lower({{ clean_text(raw_column(raw, 'lead_source', 'text', required=false)) }}) as lead_source,
         {{ raw_column(raw, 'mql_at', 'timestamp', required=false) }} as mql_at,
         {{ raw_column(raw, 'created_at', 'timestamp', required=false) }} as created_at,
-        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted
+        coalesce({{ raw_column(raw, 'is_deleted', 'boolean', required=false) }}, false) as is_deleted,
+        {{ record_rejection(raw, [
+            ['id', 'text', 'key'],
+            ['is_deleted', 'boolean', 'optional'],
+            ['mql_at', 'timestamp', 'optional'],
+            ['created_at', 'timestamp', 'optional'],
+        ]) }}
     from source
 ),
 
 final as (
     select
         *,
-        mql_at is not null as is_mql
+        mql_at is not null as is_mql,
+        rejection_reason is null as is_usable
     from renamed
 )
 

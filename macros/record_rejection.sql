@@ -1,0 +1,50 @@
+{#- Why a raw CRM or billing row cannot be used (docs/bad_input.md, "Data"): three columns,
+    `rejection_reason`, `rejected_column` and `rejected_value` (the value as sent, as text),
+    null when the row is usable. `checks` is a list of [column, type, role] in priority order;
+    the first failing check names the row's reason:
+      role 'key'       null or blank                          -> missing_id
+      role 'required'  null or blank                          -> missing_required_value
+      any role         set but not readable as `type`         -> unparseable_number /
+                                                                 unparseable_flag /
+                                                                 unparseable_timestamp
+      timestamps       before var pql_min_record_date, or more
+                       than var pql_max_record_future_days
+                       days after the run                     -> implausible_date
+    Values are read with raw_column(), the same parsing as the staging columns. -#}
+{% macro record_rejection(raw, checks) -%}
+    {%- set min_date = var('pql_min_record_date') | string -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', min_date) -%}
+        {{ exceptions.raise_compiler_error("var pql_min_record_date: '" ~ min_date
+            ~ "' is not a date written YYYY-MM-DD (e.g. 2000-01-01)") }}
+    {%- endif -%}
+    {%- set future_days = var('pql_max_record_future_days') | string -%}
+    {%- if not modules.re.match('^[0-9]{1,6}$', future_days) -%}
+        {{ exceptions.raise_compiler_error("var pql_max_record_future_days: '" ~ future_days
+            ~ "' is not a whole number of days from 0 to 999999") }}
+    {%- endif -%}
+    {%- set unparseable = {'numeric': 'unparseable_number', 'integer': 'unparseable_number',
+        'boolean': 'unparseable_flag', 'timestamp': 'unparseable_timestamp'} -%}
+    {%- set latest = dbt.dateadd('day', future_days, dbt.cast(dbt.current_timestamp(), dbt.type_timestamp())) -%}
+    {%- set whens = [] -%}
+    {%- for column, type, role in checks -%}
+        {%- set as_sent = 'nullif(trim(' ~ raw_column(raw, column, 'text', required=false) ~ "), '')" -%}
+        {%- if role in ('key', 'required') -%}
+            {%- do whens.append((as_sent ~ ' is null', 'missing_id' if role == 'key' else 'missing_required_value', column, 'null')) -%}
+        {%- endif -%}
+        {%- if type in unparseable -%}
+            {%- set parsed = raw_column(raw, column, type, required=false) -%}
+            {%- do whens.append((as_sent ~ ' is not null and ' ~ parsed ~ ' is null', unparseable[type], column, as_sent)) -%}
+            {%- if type == 'timestamp' -%}
+                {%- do whens.append((parsed ~ " < cast('" ~ min_date ~ "' as " ~ dbt.type_timestamp() ~ ') or '
+                    ~ parsed ~ ' > ' ~ latest, 'implausible_date', column, as_sent)) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for output, index in [('rejection_reason', 1), ('rejected_column', 2), ('rejected_value', 3)] %}
+    case
+        {%- for check in whens %}
+        when {{ check[0] }} then {{ check[index] if index == 3 else "'" ~ check[index] ~ "'" }}
+        {%- endfor %}
+    end as {{ output }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

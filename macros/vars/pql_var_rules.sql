@@ -2,8 +2,9 @@
     the start of every run. kind: boolean | integer | number | identifier | event_name | date
     | choice (a string among values) | string_list | integer_list; allow_empty lets a list be
     empty. min / max bound numbers and list items (inclusive); nullable allows null; values
-    limits a list's items; ascending requires strictly increasing items; one_of_var requires the value to be an item of another var. A new var gets a line here (a
-    test fails until it has one) and a row in docs/vars.md. -#}
+    limits a list's items; ascending requires strictly increasing items; one_of_var requires
+    the value to be an item of another var. A new var gets a line here (a test fails until it
+    has one) and a row in docs/vars.md. -#}
 {% macro pql_var_rules() %}
     {{ return([
         {'name': 'pql_raw_database', 'kind': 'identifier', 'nullable': true},

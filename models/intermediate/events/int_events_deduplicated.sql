@@ -11,11 +11,11 @@
     user its anonymous id is stitched to.
     account_id is the account the event happened in (account_source):
       event_context   the event carried it as context_group_id;
-      single_account  no context, and its user had exactly one account link started by the
-                      event's time (int_user_accounts_linked), among the links known when the
-                      event could first be attributed: the later of the event's own resolution
-                      and the first load of such a link. A link loaded later never takes an
-                      attribution back, so a past state is never rewritten;
+      single_account  no context, and its user had exactly one account linked by the event's
+                      time (int_user_account_evidence_collected), among the links known when
+                      the event could first be attributed: the later of the event's own
+                      resolution and the first load of such evidence. A link loaded later never
+                      takes an attribution back, so a past state is never rewritten;
       ambiguous       no context, and several such links: left without an account, never guessed;
       no_account      no context and no such link (or no user).
 
@@ -33,8 +33,8 @@ stitched as (
     select * from {{ ref('int_anonymous_ids_stitched') }}
 ),
 
-account_links as (
-    select * from {{ ref('int_user_accounts_linked') }}
+account_evidence as (
+    select * from {{ ref('int_user_account_evidence_collected') }}
 ),
 
 clean_rows as (
@@ -90,8 +90,8 @@ clean_rows as (
                 or (
                     existing.account_source != 'event_context'
                     and existing.user_id in (
-                        select account_links.user_id from account_links
-                        where account_links.last_evidence_received_at > {{ kept_since }}
+                        select account_evidence.user_id from account_evidence
+                        where account_evidence.last_received_at > {{ kept_since }}
                     )
                 )
             )
@@ -139,18 +139,23 @@ resolved as (
 ),
 
 applicable_links as (
-    {#- For an event without context: its user's links started by the event's time, each known
-        from the later of the event's resolution and the link's first load. -#}
+    {#- For an event without context: each account its user had evidence for by the event's time,
+        known from the later of the event's resolution and the first load of such evidence (each
+        piece of evidence, e.g. a domain match loaded after a group call, keeps its own times). -#}
     select
         resolved.event_id,
-        account_links.account_id,
-        greatest(resolved.resolved_received_at, account_links.first_linked_received_at) as known_at
+        account_evidence.account_id,
+        min(greatest(resolved.resolved_received_at, account_evidence.evidence_received_at))
+            as known_at
     from resolved
-    inner join account_links
+    inner join account_evidence
         on
-            resolved.user_id = account_links.user_id
-            and resolved.occurred_at >= account_links.first_linked_at
+            resolved.user_id = account_evidence.user_id
+            and resolved.occurred_at >= account_evidence.evidence_from
     where resolved.account_id is null
+    group by
+        resolved.event_id,
+        account_evidence.account_id
 ),
 
 first_known_links as (

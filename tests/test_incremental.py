@@ -20,6 +20,7 @@ INCREMENTAL_MODELS = (
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
     "main_intermediate.int_anonymous_ids_stitched",
+    "main_intermediate.int_user_account_evidence_collected",
     "main_intermediate.int_user_accounts_linked",
     "main_intermediate.int_event_account_sources_counted",
     "main_marts.dim_users",

@@ -20,6 +20,9 @@ INCREMENTAL_MODELS = (
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
     "main_intermediate.int_anonymous_ids_stitched",
+    "main_intermediate.int_user_account_evidence_collected",
+    "main_intermediate.int_user_accounts_linked",
+    "main_intermediate.int_event_account_sources_counted",
     "main_marts.dim_users",
     "main_marts.dim_accounts",
 )
@@ -138,6 +141,36 @@ def _inject_late_rows(db, late_received_at, lookback_days: int) -> dict:
     }
 
 
+def _inject_late_group_call(db, late_received_at, loaded_through) -> dict:
+    """Add a group call, loaded now but sent before a user's first events, that puts the user
+    in a new workspace. Their events without context loaded before `loaded_through` that no
+    link covered (they happened before the user's first link started) now have exactly one
+    account: the late link changes their attribution."""
+    with duckdb.connect(str(db)) as con:
+        user_id, first_event_at = con.execute(
+            """
+            select user_id, min(occurred_at)
+            from main_intermediate.int_events_deduplicated
+            where account_source = 'no_account' and user_id is not null and received_at <= ?
+            group by user_id
+            order by count(*) desc, user_id
+            limit 1
+            """,
+            [loaded_through],
+        ).fetchone()
+        sent_at = first_event_at - timedelta(hours=1)
+        con.execute(
+            """
+            insert into raw.groups
+                (id, anonymous_id, user_id, group_id, timestamp, received_at, traits)
+            values ('late-group-1', null, ?, 'late-account-1',
+                    strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, '{"name": "Late Co"}')
+            """,
+            [user_id, sent_at, late_received_at],
+        )
+    return {"linked_user_id": user_id, "linked_at": late_received_at}
+
+
 @pytest.fixture(scope="module")
 def incremental_and_full(tmp_path_factory, small_raw):
     lookback_days = 3
@@ -163,6 +196,7 @@ def incremental_and_full(tmp_path_factory, small_raw):
     run_dbt(["run"], inc_db, inc_dir)
     copy_raw(small_raw, inc_db, received_after=str(second_cut))
     injected = _inject_late_rows(inc_db, max_received + timedelta(minutes=1), lookback_days)
+    injected |= _inject_late_group_call(inc_db, max_received + timedelta(minutes=2), first_cut)
     # A row the loader committed late: received before the previous run's high-water mark
     # (second_cut) but inside the lookback, so only the lookback brings it in.
     committed_late_at = second_cut - timedelta(days=lookback_days - 1)
@@ -285,3 +319,29 @@ def test_row_committed_late_inside_the_lookback_is_picked_up(incremental_and_ful
 def test_late_event_outside_the_lookback_lands_on_its_own_day(incremental_and_full):
     inc_db, _, _, _ = incremental_and_full
     assert _lands_on_its_own_day(inc_db, "late-event-1", "project_created")
+
+
+def test_late_group_call_attributes_events_loaded_before_it(incremental_and_full):
+    """Events without context loaded before the first cut, which no link covered, count for
+    the workspace of a group call loaded weeks later (sent before them), from its load time;
+    the account's daily activity has them."""
+    inc_db, _, injected, first_cut = incremental_and_full
+    attributed = query(
+        inc_db,
+        """select account_source, account_id, min(resolved_received_at), count(*)
+           from main_intermediate.int_events_deduplicated
+           where user_id = ? and received_at <= ? and account_id = 'late-account-1'
+           group by all""",
+        [injected["linked_user_id"], first_cut],
+    )
+    assert len(attributed) == 1
+    source, _, resolved_from, events = attributed[0]
+    assert (source, resolved_from) == ("single_account", injected["linked_at"])
+    assert events > 0
+    daily = scalar(
+        inc_db,
+        """select sum(linked_event_count) from main_intermediate.int_account_activity_daily
+           where account_id = 'late-account-1' and activity_date <= ?::date""",
+        [first_cut],
+    )
+    assert daily >= events

@@ -6,7 +6,9 @@
         on_schema_change='fail',
     )
 }}
-{#- Incremental: every (account, day) that received an event since the watermark is recomputed
+{#- The stream's events on each account: with context, or attributed through the user's only
+    account link (account_source single_account).
+    Incremental: every (account, day) that received an event since the watermark is recomputed
     whole from the clean stream, so distinct user counts stay exact. -#}
 with
 
@@ -46,6 +48,7 @@ final as (
         occurred_date as activity_date,
         event_name,
         count(*) as event_count,
+        sum(case when account_source = 'single_account' then 1 else 0 end) as linked_event_count,
         count(distinct user_id) as active_user_count,
         count(distinct coalesce(user_id, anonymous_id)) as active_visitor_count,
         min(occurred_at) as first_event_at,

@@ -8,14 +8,22 @@
 }}
 {#- The clean event stream: tracks and pages in one shape, one row per message id, rejected rows
     left out (they are in int_events_rejected). user_id is the id the message carried, else the
-    user its anonymous id is stitched to. account_id is the account the event happened in
-    (context_group_id); an event without one is attributed to no account, because for a user in
-    several workspaces any guess would be arbitrary and would move as links change.
+    user its anonymous id is stitched to.
+    account_id is the account the event happened in (account_source):
+      event_context   the event carried it as context_group_id;
+      single_account  no context, and its user had exactly one account linked by the event's
+                      time (int_user_account_evidence_collected), among the links known when
+                      the event could first be attributed: the later of the event's own
+                      resolution and the first load of such evidence. A link loaded later never
+                      takes an attribution back, so a past state is never rewritten;
+      ambiguous       no context, and several such links: left without an account, never guessed;
+      no_account      no context and no such link (or no user).
 
     Incremental: the rows kept since the watermark (less the lookback), plus rows already here
-    whose anonymous id has just been stitched (a late identify), which are re-resolved.
-    `resolved_received_at` is when the row reached its current form, the watermark for this model
-    and for the daily activity models. -#}
+    whose anonymous id has just been stitched (a late identify) or whose user has account-link
+    evidence loaded since (a late group call or context event), which are re-resolved.
+    `resolved_received_at` is when the row reached its current form (user and account), the
+    watermark for this model and for the daily activity models. -#}
 {#- The beginning of time on a full build: every row is read. -#}
 {%- set kept_since = incremental_since('resolved_received_at') -%}
 
@@ -23,6 +31,10 @@ with
 
 stitched as (
     select * from {{ ref('int_anonymous_ids_stitched') }}
+),
+
+account_evidence as (
+    select * from {{ ref('int_user_account_evidence_collected') }}
 ),
 
 clean_rows as (
@@ -49,13 +61,17 @@ clean_rows as (
 ),
 
 {% if is_incremental() %}
-    newly_stitched_rows as (
+    stored_rows_to_resolve as (
+        {#- Stored rows loaded before the window whose user or account may have changed: a
+            late identify stitched their anonymous id, or their user has account-link evidence
+            loaded since the watermark. The account is re-derived from the context alone. #}
         select
             existing.event_id,
             existing.event_source,
             existing.anonymous_id,
             existing.user_id_as_sent,
-            existing.account_id,
+            case when existing.account_source = 'event_context' then existing.account_id end
+                as account_id,
             existing.event_name,
             existing.page_path,
             existing.page_host,
@@ -65,19 +81,30 @@ clean_rows as (
             existing.occurred_at,
             existing.received_at
         from {{ this }} as existing
-        inner join stitched
-            on existing.anonymous_id = stitched.anonymous_id
         where
-            existing.user_id_as_sent is null
-            and stitched.stitched_received_at > {{ kept_since }}
-            {#- Rows loaded inside the window are in clean_rows already. #}
-            and existing.received_at <= {{ kept_since }}
+            existing.received_at <= {{ kept_since }}
+            and (
+                (
+                    existing.user_id_as_sent is null
+                    and existing.anonymous_id in (
+                        select stitched.anonymous_id from stitched
+                        where stitched.stitched_received_at > {{ kept_since }}
+                    )
+                )
+                or (
+                    existing.account_source != 'event_context'
+                    and existing.user_id in (
+                        select account_evidence.user_id from account_evidence
+                        where account_evidence.last_received_at > {{ kept_since }}
+                    )
+                )
+            )
     ),
 
     candidates as (
         select * from clean_rows
         union all
-        select * from newly_stitched_rows
+        select * from stored_rows_to_resolve
     ),
 {% else %}
     candidates as (
@@ -85,7 +112,7 @@ clean_rows as (
     ),
 {% endif %}
 
-final as (
+resolved as (
     select
         candidates.event_id,
         candidates.event_source,
@@ -115,14 +142,93 @@ final as (
     from candidates
     left join stitched
         on candidates.user_id_as_sent is null and candidates.anonymous_id = stitched.anonymous_id
+),
+
+applicable_links as (
+    {#- For an event without context: each account its user had evidence for by the event's time,
+        known from the later of the event's resolution and the first load of such evidence (each
+        piece of evidence, e.g. a domain match loaded after a group call, keeps its own times). -#}
+    select
+        resolved.event_id,
+        account_evidence.account_id,
+        min(greatest(resolved.resolved_received_at, account_evidence.evidence_received_at))
+            as known_at
+    from resolved
+    inner join account_evidence
+        on
+            resolved.user_id = account_evidence.user_id
+            and resolved.occurred_at >= account_evidence.evidence_from
+    where resolved.account_id is null
+    group by
+        resolved.event_id,
+        account_evidence.account_id
+),
+
+first_known_links as (
+    select
+        event_id,
+        account_id,
+        known_at,
+        min(known_at) over (partition by event_id) as first_known_at
+    from applicable_links
+),
+
+attributions as (
+    {#- The links known at the first moment any was known decide; later ones never change it. -#}
+    select
+        event_id,
+        first_known_at as attributed_received_at,
+        count(*) as known_account_count,
+        min(account_id) as account_id
+    from first_known_links
+    where known_at = first_known_at
+    group by
+        event_id,
+        first_known_at
+),
+
+final as (
+    select
+        resolved.event_id,
+        resolved.event_source,
+        resolved.event_name,
+        resolved.occurred_at,
+        resolved.occurred_date,
+        resolved.received_at,
+        resolved.user_id,
+        resolved.anonymous_id,
+        resolved.user_id_as_sent,
+        resolved.user_id_source,
+        case
+            when resolved.account_id is not null then resolved.account_id
+            when attributions.known_account_count = 1 then attributions.account_id
+        end as account_id,
+        case
+            when resolved.account_id is not null then 'event_context'
+            when attributions.known_account_count = 1 then 'single_account'
+            when attributions.known_account_count > 1 then 'ambiguous'
+            else 'no_account'
+        end as account_source,
+        resolved.page_path,
+        resolved.page_host,
+        resolved.page_query,
+        resolved.properties_json,
+        resolved.is_properties_malformed,
+        coalesce(attributions.attributed_received_at, resolved.resolved_received_at)
+            as resolved_received_at
+    from resolved
+    left join attributions
+        on resolved.event_id = attributions.event_id
 )
 
 {% if is_incremental() %}
-    {#- Rows of the window stored already and unchanged are not written again. #}
+    {#- Rows of the window or re-resolved, stored already and unchanged, are not written again. #}
     select * from final
     {{ dbt.except() }}
     select * from {{ this }}
-    where received_at > {{ kept_since }}
+    where
+        received_at > {{ kept_since }}
+        or event_id in (select stored_rows_to_resolve.event_id from stored_rows_to_resolve)
 {% else %}
     select * from final
 {% endif %}

@@ -118,7 +118,10 @@ new_pairings as (
         anonymous_id,
         user_id,
         account_id,
-        min(occurred_at) as first_observed_at,
+        {#- An event time before pql_earliest_plausible_load_time (year 1, 'epoch') proves who was
+            who but not when: it counts like an unparseable one. #}
+        min(case when occurred_at >= {{ earliest_plausible_time() }} then occurred_at end)
+            as first_observed_at,
         min(received_at) as first_received_at,
         max(received_at) as last_received_at
     from observations

@@ -1,5 +1,8 @@
 """Incremental equals full refresh (DESIGN.md principle 3), with late events, a late identify and
-a late duplicate arriving after the first build."""
+a late duplicate arriving after the first build; and load-time hygiene: rows with a load time
+that is missing, before 2000 or in 2099, and an event time in year 1, arrive after the first
+build and must neither vanish nor poison the watermark; a row loaded behind the lookback is
+listed and warned about."""
 
 from __future__ import annotations
 
@@ -26,6 +29,15 @@ DOWNSTREAM = (
     "main_marts.dim_users",
     "main_marts.dim_accounts",
 )
+
+# Tracks appended right after the first build, each with a bad load or event time, and the
+# reason each must be rejected with (on the incremental and the full-refresh build alike).
+BAD_TIME_ROWS = {
+    "load-2099": ("2099-01-01 00:00:00", "2026-01-01T00:00:00Z", "future_load_time"),
+    "load-null": (None, "2026-01-01T00:00:00Z", "missing_load_time"),
+    "load-1899": ("1899-12-31 00:00:00", "2026-01-01T00:00:00Z", "implausible_load_time"),
+    "event-year-1": ("first_cut", "0001-01-01T00:00:00Z", "implausible_timestamp"),
+}
 
 
 def _rows_differing(inc_db, full_db, relation: str) -> tuple[int, int]:
@@ -84,7 +96,9 @@ def _inject_late_rows(db, late_received_at, lookback_days: int) -> dict:
         duplicated_id = con.execute(
             """
             select id from raw.tracks
-            where user_id is not null and received_at = (select min(received_at) from raw.tracks)
+            where user_id is not null and received_at = (
+                select min(received_at) from raw.tracks where received_at >= '2000-01-01'
+            )
             order by id limit 1
             """
         ).fetchone()[0]
@@ -192,8 +206,31 @@ def incremental_and_full(tmp_path_factory, small_raw):
             [first_cut - timedelta(days=1), first_cut - timedelta(days=1)],
         )
     build_from_scratch(inc_db, inc_dir)
+    with duckdb.connect(str(inc_db)) as con:
+        for message_id, (received_at, sent_at, _) in BAD_TIME_ROWS.items():
+            if received_at == "first_cut":
+                received_at = first_cut + timedelta(hours=1)
+            con.execute(
+                """
+                insert into raw.tracks
+                select ?, anonymous_id, user_id, 'Project Created', ?, ?, context_group_id, '{}'
+                from raw.tracks
+                where user_id is not null
+                order by id limit 1
+                """,
+                [message_id, sent_at, received_at],
+            )
     copy_raw(small_raw, inc_db, received_after=str(first_cut), received_through=str(second_cut))
     run_dbt(["run"], inc_db, inc_dir)
+    # The watermark is not poisoned by the 2099 row: this run classified every row of the batch.
+    second_batch = query(
+        inc_db,
+        """select
+               (select count(*) from raw.tracks where received_at > ? and received_at <= ?),
+               (select count(*) from main_intermediate.int_event_rows_classified
+                where event_source = 'track' and received_at > ? and received_at <= ?)""",
+        [first_cut, second_cut, first_cut, second_cut],
+    )[0]
     copy_raw(small_raw, inc_db, received_after=str(second_cut))
     injected = _inject_late_rows(inc_db, max_received + timedelta(minutes=1), lookback_days)
     injected |= _inject_late_group_call(inc_db, max_received + timedelta(minutes=2), first_cut)
@@ -218,7 +255,105 @@ def incremental_and_full(tmp_path_factory, small_raw):
     full_db = full_dir / "pql.duckdb"
     copy_raw(inc_db, full_db)
     build_from_scratch(full_db, full_dir)
+    injected["second_batch"] = second_batch
     return inc_db, full_db, injected, first_cut
+
+
+def test_rows_loaded_after_a_2099_row_are_still_read(incremental_and_full):
+    _, _, injected, _ = incremental_and_full
+    raw_count, classified_count = injected["second_batch"]
+    assert raw_count > 0
+    assert classified_count == raw_count
+
+
+@pytest.mark.parametrize("message_id", sorted(BAD_TIME_ROWS))
+def test_bad_load_or_event_time_is_rejected_with_its_reason(incremental_and_full, message_id):
+    inc_db, full_db, _, _ = incremental_and_full
+    for db in (inc_db, full_db):
+        rows = query(
+            db,
+            """select rejection_reason from main_intermediate.int_events_rejected
+               where message_id = ?""",
+            [message_id],
+        )
+        assert rows == [(BAD_TIME_ROWS[message_id][2],)]
+
+
+def test_no_row_is_missed_when_every_row_is_loaded_in_order(incremental_and_full):
+    inc_db, full_db, _, _ = incremental_and_full
+    for db in (inc_db, full_db):
+        missed = "select count(*) from main_intermediate.int_event_rows_missed_by_lookback"
+        assert scalar(db, missed) == 0
+
+
+def test_no_bad_load_time_enters_a_watermark_or_identity(incremental_and_full):
+    inc_db, _, _, _ = incremental_and_full
+    latest = query(
+        inc_db,
+        """select
+               (select max(received_at) from raw.tracks where received_at < '2099-01-01'),
+               (select max(resolved_received_at) from main_intermediate.int_events_deduplicated),
+               (select max(last_received_at) from main_intermediate.int_identities_observed),
+               (select min(first_received_at) from main_intermediate.int_identities_observed),
+               (select min(first_observed_at) from main_intermediate.int_identities_observed)""",
+    )[0]
+    assert latest[1] <= latest[0]
+    assert latest[2] <= latest[0]
+    assert latest[3].year >= 2000
+    assert latest[4].year >= 2000
+
+
+@pytest.fixture(scope="module")
+def missed_by_lookback(incremental_and_full, tmp_path_factory):
+    """The incremental warehouse, plus a track loaded after its last run with a received_at a
+    week behind its watermark (older than the lookback), then an incremental build of the
+    stream and its tests."""
+    inc_db, _, _, _ = incremental_and_full
+    work_dir = tmp_path_factory.mktemp("missed")
+    db = work_dir / "pql.duckdb"
+    db.write_bytes(inc_db.read_bytes())
+    with duckdb.connect(str(db)) as con:
+        behind = con.execute(
+            "select max(received_at) - interval 7 day from raw.tracks "
+            "where received_at < '2099-01-01'"
+        ).fetchone()[0]
+        con.execute(
+            """
+            insert into raw.tracks
+            select 'behind-lookback-1', anonymous_id, user_id, 'Project Created',
+                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+            from raw.tracks
+            where user_id is not null
+            order by id limit 1
+            """,
+            [behind, behind],
+        )
+    output = run_dbt(
+        [
+            "build",
+            "--select",
+            "int_event_rows_classified int_events_deduplicated int_events_rejected "
+            "int_event_rows_missed_by_lookback+",
+        ],
+        db,
+        work_dir,
+    )
+    return db, output, behind
+
+
+def test_row_loaded_behind_the_lookback_is_listed_and_warned(missed_by_lookback):
+    db, output, behind = missed_by_lookback
+    listed = query(
+        db,
+        """select raw_table, message_id, received_at, missed_row_count
+           from main_intermediate.int_event_rows_missed_by_lookback""",
+    )
+    assert listed == [("tracks", "behind-lookback-1", behind, 1)]
+    assert "1 raw tracks rows were loaded behind the incremental watermark" in output
+    assert "--full-refresh --select int_event_rows_classified+" in output
+    assert "WARN 1 assert_no_event_rows_missed_by_lookback" in output
+    # Reconciled: the missed row is accounted for, so nothing fails.
+    assert "ERROR=0" in output
 
 
 @pytest.mark.parametrize("relation", INCREMENTAL_MODELS + DOWNSTREAM)

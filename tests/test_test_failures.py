@@ -21,10 +21,14 @@ def test_failing_data_test_prints_and_keeps_its_rows(built, tmp_path):
     assert "main_test_failures" in output
     rows = query(
         db,
-        "select raw_row_count, classified_row_count, clean_row_count, rejected_row_count "
+        "select raw_table, raw_row_count, classified_row_count, clean_row_count, "
+        "rejected_row_count, missed_row_count, message "
         "from main_test_failures.assert_event_rows_reconcile_with_raw",
     )
-    assert len(rows) == 1
-    raw_rows, classified, clean, rejected = rows[0]
-    assert raw_rows == classified
-    assert classified - (clean + rejected) == 2
+    assert {row[0] for row in rows} <= {"tracks", "pages"}
+    assert all(raw == classified + missed for _, raw, classified, _, _, missed, _ in rows)
+    assert (
+        sum(classified - (clean + rejected) for _, _, classified, clean, rejected, _, _ in rows)
+        == 2
+    )
+    assert all("clean (int_events_deduplicated)" in row[-1] for row in rows)

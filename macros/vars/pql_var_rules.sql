@@ -40,6 +40,7 @@
         {'name': 'pql_known_activity_types', 'kind': 'string_list'},
         {'name': 'pql_known_opportunity_types', 'kind': 'string_list'},
         {'name': 'pql_known_subscription_statuses', 'kind': 'string_list'},
+        {'name': 'pql_earliest_plausible_load_time', 'kind': 'date'},
         {'name': 'pql_billing_shape', 'kind': 'choice', 'values': ['auto', 'change_log', 'current_state']},
         {'name': 'pql_absent_raw_tables', 'kind': 'string_list', 'allow_empty': true, 'values': ['subscriptions', 'crm_accounts', 'crm_contacts', 'crm_opportunities', 'crm_activities']},
     ]) }}

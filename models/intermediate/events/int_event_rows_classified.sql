@@ -9,7 +9,13 @@
 {#- Every raw track and page row, classified: clean, or rejected with a reason.
       missing_message_id     no message id (a key is made from the row's content);
       missing_identity       neither user_id nor anonymous_id;
+      missing_load_time      received_at is missing or does not parse;
+      implausible_load_time  received_at is before pql_earliest_plausible_load_time;
+      future_load_time       received_at is more than pql_future_tolerance_hours after the
+                             start of the run (run_started_at);
       unparseable_timestamp  the client's time is missing or does not parse;
+      implausible_timestamp  the client's time is before pql_earliest_plausible_load_time
+                             (year 1, 'epoch', '-infinity': a reset clock);
       future_timestamp       the client's time is more than pql_future_tolerance_hours after
                              the load time (client clock skew);
       missing_event_name     the event name is empty once normalised;
@@ -21,16 +27,25 @@
     message ids. The stored rows of that window come back with the same numbers or, when a row
     committed late ranks before them, with higher ones; either way the new row ids cover every
     stored row of the window, so delete+insert on event_row_id replaces exactly the window.
+    Load times pql cannot believe never enter a watermark (incremental_since counts plausible
+    load times only), and:
+    - rows with a missing or implausible load time come last in their message id's load order
+      and are read again on every run (they are few), so each is classified exactly once, with
+      the same number as on a full refresh;
+    - a future_load_time row sorts after every plausible row and stays inside every window until
+      the run time catches up with it; that run classifies it again as a full refresh would
+      (clean, or a duplicate of a row kept before it).
     Rows are stored in load order, so later reads of the latest rows (here and in the clean
     stream) skip the rest of the table. -#}
 {#- The beginning of time on a full build: every row is read. -#}
 {%- set loaded_since = incremental_since('received_at') -%}
 {%- set tolerance_hours = var('pql_future_tolerance_hours') | int -%}
 {%- set latest_plausible_time = dbt.dateadd('hour', tolerance_hours, 'received_at') -%}
+{%- set earliest_time = earliest_plausible_time() -%}
 {%- set load_order -%}
     partition by message_id
     order by
-        received_at, occurred_at, event_source, event_name, properties_json, page_path,
+        is_load_time_unusable, received_at, occurred_at, event_source, event_name, properties_json, page_path,
         page_host, page_query,
         anonymous_id, user_id_as_sent, account_id, timestamp_as_sent, event_name_as_sent
 {%- endset -%}
@@ -97,7 +112,7 @@ keyed as (
                 "coalesce(anonymous_id, '')", "'|'",
                 "coalesce(user_id_as_sent, '')", "'|'",
                 "coalesce(timestamp_as_sent, '')", "'|'",
-                dbt.cast('received_at', dbt.type_string())
+                "coalesce(" ~ dbt.cast('received_at', dbt.type_string()) ~ ", '')"
             ]))]) }}
         ) as message_id,
         message_id is null as is_message_id_missing,
@@ -116,7 +131,9 @@ keyed as (
         occurred_at,
         received_at,
         is_timestamp_unparseable,
-        is_missing_identity
+        is_missing_identity,
+        {#- Read on every run and numbered after the rows with a believable load time. #}
+        coalesce(received_at < {{ earliest_time }}, true) as is_load_time_unusable
     from unioned
 ),
 
@@ -137,15 +154,22 @@ flagged as (
         timestamp_as_sent,
         occurred_at,
         received_at,
+        is_load_time_unusable,
         case
             when is_message_id_missing then 'missing_message_id'
             when is_missing_identity then 'missing_identity'
+            when received_at is null then 'missing_load_time'
+            when received_at < {{ earliest_time }} then 'implausible_load_time'
+            when received_at > {{ latest_plausible_load_time() }} then 'future_load_time'
             when is_timestamp_unparseable then 'unparseable_timestamp'
+            when occurred_at < {{ earliest_time }} then 'implausible_timestamp'
             when occurred_at > {{ latest_plausible_time }} then 'future_timestamp'
             when event_name is null then 'missing_event_name'
         end as quality_issue
     from keyed
-    where received_at > {{ loaded_since }}
+    {% if is_incremental() -%}
+        where received_at > {{ loaded_since }} or is_load_time_unusable
+    {%- endif %}
 ),
 
 {% if is_incremental() %}
@@ -158,6 +182,8 @@ flagged as (
         from {{ this }}
         where
             received_at <= {{ loaded_since }}
+            {#- Rows with an unusable load time are in the window again. #}
+            and received_at >= {{ earliest_time }}
             and message_id in (select flagged.message_id from flagged)
         group by message_id
     ),

@@ -12,9 +12,17 @@
     count here even though the clean stream rejects them.
     Incremental: only rows loaded since the watermark (less the lookback) are read; a pairing
     seen again keeps the earliest times (min of the stored and the new), so re-reading the
-    lookback changes nothing and the result equals a full refresh. -#}
+    lookback changes nothing and the result equals a full refresh.
+    Rows whose load time pql cannot believe (missing, before pql_earliest_plausible_load_time, or
+    after the run start plus pql_future_tolerance_hours; is_plausible_load_time) are left out:
+    their received_at would become a stitch's or a link's load time, which the clean stream and
+    the daily models use as their watermark, so one 2099 identify would hide every later stitch.
+    Track and page rows of that kind are rejected with their reason in int_events_rejected; a
+    future one is observed by the first run whose time has caught up with it (it stays above
+    the watermark until then), as a full refresh at that time would. -#}
 {#- The beginning of time on a full build: every row is read. -#}
 {%- set loaded_since = incremental_since('last_received_at') -%}
+{%- set plausible = is_plausible_load_time('received_at') -%}
 
 with
 
@@ -49,6 +57,7 @@ observations as (
             or (context_group_id is not null and not is_missing_identity)
         )
         and received_at > {{ loaded_since }}
+        and {{ plausible }}
 
     union all
 
@@ -66,6 +75,7 @@ observations as (
             or (context_group_id is not null and not is_missing_identity)
         )
         and received_at > {{ loaded_since }}
+        and {{ plausible }}
 
     union all
 
@@ -80,6 +90,7 @@ observations as (
     where
         user_id is not null
         and received_at > {{ loaded_since }}
+        and {{ plausible }}
 
     union all
 
@@ -94,6 +105,7 @@ observations as (
     where
         account_id is not null and not is_missing_identity
         and received_at > {{ loaded_since }}
+        and {{ plausible }}
 ),
 
 new_pairings as (
@@ -106,7 +118,10 @@ new_pairings as (
         anonymous_id,
         user_id,
         account_id,
-        min(occurred_at) as first_observed_at,
+        {#- An event time before pql_earliest_plausible_load_time (year 1, 'epoch') proves who was
+            who but not when: it counts like an unparseable one. #}
+        min(case when occurred_at >= {{ earliest_plausible_time() }} then occurred_at end)
+            as first_observed_at,
         min(received_at) as first_received_at,
         max(received_at) as last_received_at
     from observations

@@ -32,7 +32,9 @@ def test_build_ran_every_data_test_and_unit_test(built):
     assert len(statuses["unit_test"]) >= 5
     assert len(statuses["test"]) >= 50
     failures = [r["unique_id"] for r in results if r["status"] not in ("success", "pass", "no-op")]
-    assert failures == []
+    # The demo plants CRM activity types outside the known list: the warn-severity test that
+    # lists unknown categorical values must warn, and nothing else may fail or warn.
+    assert failures == ["test.pql.assert_categorical_values_known"]
 
 
 @pytest.mark.parametrize("raw_table", RAW_TABLES)

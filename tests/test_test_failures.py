@@ -16,7 +16,7 @@ def test_failing_data_test_prints_and_keeps_its_rows(built, tmp_path):
     output = run_dbt(
         ["test", "--select", "assert_event_rows_reconcile_with_raw"], db, tmp_path, check=False
     )
-    assert "FAIL 1 assert_event_rows_reconcile_with_raw" in output
+    assert "FAIL" in output and "assert_event_rows_reconcile_with_raw" in output, output[-3000:]
     assert "See test failures" in output
     assert "main_test_failures" in output
     rows = query(

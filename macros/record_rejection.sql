@@ -12,16 +12,9 @@
                        days after the run                     -> implausible_date
     Values are read with raw_column(), the same parsing as the staging columns. -#}
 {% macro record_rejection(raw, checks) -%}
-    {%- set min_date = var('pql_min_record_date') | string -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', min_date) -%}
-        {{ exceptions.raise_compiler_error("var pql_min_record_date: '" ~ min_date
-            ~ "' is not a date written YYYY-MM-DD (e.g. 2000-01-01)") }}
-    {%- endif -%}
-    {%- set future_days = var('pql_max_record_future_days') | string -%}
-    {%- if not modules.re.match('^[0-9]{1,6}$', future_days) -%}
-        {{ exceptions.raise_compiler_error("var pql_max_record_future_days: '" ~ future_days
-            ~ "' is not a whole number of days from 0 to 999999") }}
-    {%- endif -%}
+    {#- Both vars are checked against macros/vars/pql_var_rules.sql. -#}
+    {%- set min_date = validated_var('pql_min_record_date') -%}
+    {%- set future_days = validated_var('pql_max_record_future_days') -%}
     {%- set unparseable = {'numeric': 'unparseable_number', 'integer': 'unparseable_number',
         'boolean': 'unparseable_flag', 'timestamp': 'unparseable_timestamp'} -%}
     {%- set latest = dbt.dateadd('day', future_days, dbt.cast(dbt.current_timestamp(), dbt.type_timestamp())) -%}

@@ -291,7 +291,12 @@ def test_no_bad_load_time_enters_a_watermark_or_identity(incremental_and_full):
     latest = query(
         inc_db,
         """select
-               (select max(received_at) from raw.tracks where received_at < '2099-01-01'),
+               (select max(received_at) from (
+                    select received_at from raw.tracks union all
+                    select received_at from raw.pages union all
+                    select received_at from raw.identifies union all
+                    select received_at from raw.groups
+                ) where received_at < '2099-01-01'),
                (select max(resolved_received_at) from main_intermediate.int_events_deduplicated),
                (select max(last_received_at) from main_intermediate.int_identities_observed),
                (select min(first_received_at) from main_intermediate.int_identities_observed),

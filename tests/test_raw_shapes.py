@@ -259,7 +259,16 @@ def test_text_date_and_naive_columns_parse_like_typed_ones(variant, typed):
         inner join typed_db.{STG}.stg_billing__subscriptions as t
             using (subscription_version_id)""",
     )
-    assert total == scalar(typed, f"select count(*) from {STG}.stg_billing__subscriptions") > 0
+    # (planted rows without an id have no version id to join on; they are rejected either way)
+    assert (
+        total
+        == scalar(
+            typed,
+            f"select count(*) from {STG}.stg_billing__subscriptions "
+            "where subscription_id is not null",
+        )
+        > 0
+    )
     assert same == total
     assert scalar(variant, f"select count(ended_at) from {STG}.stg_billing__subscriptions") > 0
 

@@ -706,18 +706,20 @@ def subscription_plan_changes(con, rng):
     rows = _pick(
         con, rng, "subscriptions", 2, "plan not in ('free', 'trial') and canceled_at is null"
     )
-    n = _clone(
-        con,
-        "subscriptions",
-        rows,
-        {"plan": "'enterprise'", "mrr": "mrr * 3", "updated_at": "updated_at + interval 2 day"},
-    )
-    n += _clone(
-        con,
-        "subscriptions",
-        rows,
-        {"plan": "'starter'", "mrr": "mrr / 2", "updated_at": "updated_at + interval 9 day"},
-    )
+    # mrr is text in the demo's text shape and a number in the typed one: keep its type.
+    mrr_type = _columns(con, "subscriptions")["mrr"]
+    n = 0
+    for plan, factor, days in (("enterprise", 3, 2), ("starter", 0.5, 9)):
+        n += _clone(
+            con,
+            "subscriptions",
+            rows,
+            {
+                "plan": f"'{plan}'",
+                "mrr": f"cast(try_cast(mrr as double) * {factor} as {mrr_type})",
+                "updated_at": f"updated_at + interval {days} day",
+            },
+        )
     return f"{n} plan-change versions added"
 
 
@@ -803,6 +805,17 @@ class Reconciliation:
         return self.raw_rows == self.clean_rows + self.rejected_rows
 
 
+# CRM and billing raw tables and their staging models (int_records_rejected lists their
+# unusable rows).
+RECORD_TABLES = {
+    "subscriptions": "stg_billing__subscriptions",
+    "crm_accounts": "stg_crm__accounts",
+    "crm_contacts": "stg_crm__contacts",
+    "crm_opportunities": "stg_crm__opportunities",
+    "crm_activities": "stg_crm__activities",
+}
+
+
 def _count(con, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
 
@@ -810,44 +823,59 @@ def _count(con, sql: str) -> int:
 def reconcile(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
     """Raw rows against clean plus rejected rows, per raw table of a built warehouse.
 
-    Tracks and pages: the clean stream and the rejected rows, by event source. Identifies and
-    groups, and the CRM and billing tables: the staging view's rows (staging keeps every row and
-    flags it; when a rejected-records model for these tables exists, count its rows here).
+    Tracks and pages, in two steps: raw = classified (int_event_rows_classified) + listed as
+    missed by the lookback (int_event_rows_missed_by_lookback), table "<table>"; classified =
+    clean stream (int_events_deduplicated) + int_events_rejected, table "<table> classified".
+    Identifies and groups: their staging rows (staging keeps every row). CRM and billing tables:
+    usable staging rows + that table's rows in int_records_rejected.
     """
     result = []
     for table, source in (("tracks", "track"), ("pages", "page")):
+
+        def events(model: str, column: str = "count(*)") -> int:
+            return _count(
+                con,
+                f"select coalesce({column}, 0) from main_intermediate.{model} "
+                f"where event_source = '{source}'",
+            )
+
+        classified = events("int_event_rows_classified")
         result.append(
             Reconciliation(
                 table,
                 _count(con, f"select count(*) from raw.{table}"),
-                _count(
-                    con,
-                    "select count(*) from main_intermediate.int_events_deduplicated "
-                    f"where event_source = '{source}'",
-                ),
-                _count(
-                    con,
-                    "select count(*) from main_intermediate.int_events_rejected "
-                    f"where event_source = '{source}'",
-                ),
+                classified,
+                events("int_event_rows_missed_by_lookback", "sum(missed_row_count)"),
             )
         )
-    staging = {
-        "identifies": "stg_cdp__identifies",
-        "groups": "stg_cdp__groups",
-        "subscriptions": "stg_billing__subscriptions",
-        "crm_accounts": "stg_crm__accounts",
-        "crm_contacts": "stg_crm__contacts",
-        "crm_opportunities": "stg_crm__opportunities",
-        "crm_activities": "stg_crm__activities",
-    }
-    for table, model in staging.items():
+        result.append(
+            Reconciliation(
+                f"{table} classified",
+                classified,
+                events("int_events_deduplicated"),
+                events("int_events_rejected"),
+            )
+        )
+    for table, model in (("identifies", "stg_cdp__identifies"), ("groups", "stg_cdp__groups")):
         result.append(
             Reconciliation(
                 table,
                 _count(con, f"select count(*) from raw.{table}"),
                 _count(con, f"select count(*) from main_staging.{model}"),
                 0,
+            )
+        )
+    for table, model in RECORD_TABLES.items():
+        result.append(
+            Reconciliation(
+                table,
+                _count(con, f"select count(*) from raw.{table}"),
+                _count(con, f"select count(*) from main_staging.{model} where is_usable"),
+                _count(
+                    con,
+                    "select count(*) from main_intermediate.int_records_rejected "
+                    f"where raw_table = '{table}'",
+                ),
             )
         )
     return result

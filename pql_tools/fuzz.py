@@ -967,7 +967,7 @@ TREATMENTS: dict[str, str] = {
         select user_id from main_marts.dim_users
         where lower(trim(user_id)) in ({_sql_list(p.lower() for p in PLACEHOLDER_IDS)})""",
     "a track named Page Viewed is not a page view in the stream": """
-        select event_source, event_name, event_name_as_sent
+        select event_id, event_source, event_name
         from main_intermediate.int_events_deduplicated
         where event_source = 'track' and event_name = 'page_viewed'""",
     "implausible group domains are not account domains": f"""
@@ -975,7 +975,7 @@ TREATMENTS: dict[str, str] = {
         where account_domain in ({_sql_list(IMPLAUSIBLE_DOMAINS)})
            or account_domain not like '%_._%'""",
     "year-1 and epoch event times are rejected": f"""
-        select event_source, message_id, occurred_at
+        select event_id, event_source, occurred_at
         from main_intermediate.int_events_deduplicated
         where occurred_at < timestamp '{EARLIEST_PLAUSIBLE_TIME}'""",
     "every bad CRM and billing row is rejected with a reason": _bad_records_not_rejected_sql(),

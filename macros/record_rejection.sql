@@ -10,8 +10,13 @@
       timestamps       before var pql_min_record_date, or more
                        than var pql_max_record_future_days
                        days after the run                     -> implausible_date
+      role 'key'       another otherwise usable row has the
+                       same id and comes first in
+                       `keep_first_by` order                  -> duplicate_id
+                       (only when `keep_first_by` is given: raw columns, compared as text,
+                       ascending, nulls last, so the same copy is kept on every run)
     Values are read with raw_column(), the same parsing as the staging columns. -#}
-{% macro record_rejection(raw, checks) -%}
+{% macro record_rejection(raw, checks, keep_first_by=none) -%}
     {#- Both vars are checked against macros/vars/pql_var_rules.sql. -#}
     {%- set min_date = validated_var('pql_min_record_date') -%}
     {%- set future_days = validated_var('pql_max_record_future_days') -%}
@@ -33,6 +38,23 @@
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if keep_first_by -%}
+        {#- Copies of one id are numbered among the rows no other check rejects. -#}
+        {%- set key = (checks | selectattr(2, 'equalto', 'key') | first)[0] -%}
+        {%- set key_as_sent = 'nullif(trim(' ~ raw_column(raw, key, 'text', required=false) ~ "), '')" -%}
+        {%- set other_failed = ['case'] -%}
+        {%- for check in whens -%}
+            {%- do other_failed.append('when ' ~ check[0] ~ ' then 1') -%}
+        {%- endfor -%}
+        {%- do other_failed.append('else 0 end') -%}
+        {%- set order = [] -%}
+        {%- for column in keep_first_by -%}
+            {%- do order.append(raw_column(raw, column, 'text', required=false) ~ ' asc nulls last') -%}
+        {%- endfor -%}
+        {%- do whens.append(('row_number() over (partition by ' ~ key_as_sent ~ ', '
+            ~ other_failed | join(' ') ~ ' order by ' ~ order | join(', ') ~ ') > 1',
+            'duplicate_id', key, key_as_sent)) -%}
+    {%- endif -%}
     {%- for output, index in [('rejection_reason', 1), ('rejected_column', 2), ('rejected_value', 3)] %}
     case
         {%- for check in whens %}

@@ -56,47 +56,8 @@ CATALOGUE: dict[str, Mutation] = {}
 
 # Kinds that break an invariant of tests/test_fuzz.py on today's models, with the reason. The
 # test leaves them out (and says so in its output); empty this list as the fixes land.
-# PQL_FUZZ_ONLY=<kind> runs a listed kind anyway, to see the failure.
-KNOWN_BROKEN: dict[str, str] = {
-    "is_deleted_as_text": "stg_crm__* cast is_deleted to boolean: Conversion Error: Could not "
-    "convert string 'deleted' to BOOL; every model and test reading CRM staging fails",
-    "duplicate_crm_ids": "unique_stg_crm__accounts_crm_account_id and "
-    "unique_stg_crm__contacts_crm_contact_id fail (error severity)",
-    "null_record_ids": "not_null_stg_crm__contacts_crm_contact_id and "
-    "not_null_stg_crm__opportunities_crm_opportunity_id fail (error severity)",
-    "unknown_opportunity_values": "accepted_values_stg_crm__opportunities_opportunity_type "
-    "fails (error severity)",
-    "received_at_null": "not_null_stg_cdp__tracks_received_at and "
-    "assert_event_rows_reconcile_with_raw fail: the rows vanish from the event stream",
-    "received_at_before_1900": "the rows vanish from the event stream without a reason: "
-    "assert_event_rows_reconcile_with_raw fails (raw 2 rows more than clean + rejected)",
-    "unknown_subscription_values": "accepted_values_stg_billing__subscriptions_subscription_"
-    "status fails (error severity); models downstream of billing staging are skipped",
-    "subscription_dates_inconsistent": "updated_at NULL: not_null_stg_billing__subscriptions_"
-    "updated_at and not_null_..._subscription_version_id fail (error severity)",
-    "unknown_activity_types": "accepted_values_stg_crm__activities_activity_type fails "
-    "(error severity)",
-    "amount_extreme": "fct_revenue_events and dim_accounts: Conversion Error: Could not cast "
-    "value inf to DECIMAL(28,6) when casting from source column mrr",
-    "crm_flags_as_text": "fct_revenue_events: Conversion Error: Could not convert string 'won' "
-    "to BOOL when casting from source column is_won",
-    "crm_timestamps_as_text": "fct_user_funnel and fct_account_funnel: Conversion Error: "
-    'timestamp field value out of range: "2026-13-45" when casting from source column mql_at',
-    "amount_as_text": "stg_crm__opportunities cannot be read: Conversion Error: Could not "
-    'convert string "1,000.00" to DECIMAL(28,6) (the build passes: no model reads amount yet)',
-    "employees_as_text": "stg_crm__accounts cannot be read: Conversion Error: Could not convert "
-    "string '50-100' to INT32 (the build passes: no model reads the CRM employees yet)",
-    "received_at_2099": "as received_at_in_future (issue 11 finding 2): the 2099 row becomes "
-    "the watermark and every later load is ignored",
-    "received_at_in_future": "the future row becomes the watermark and the whole next load is "
-    "ignored (int_event_rows_classified 5055 rows short, sync tables differ from a full "
-    "refresh); assert_event_rows_reconcile_with_raw fails the incremental build",
-    "loaded_behind_lookback": "rows behind the watermark minus the lookback are never read "
-    "incrementally (int_event_rows_classified 4 rows short), no model or warning lists them; "
-    "assert_event_rows_reconcile_with_raw fails the incremental build",
-    "crm_deleted_after_sync": "int_crm_sync_records_tracked only writes new or changed keys: "
-    "the deleted records stay in all four CRM sync tables until a full refresh",
-}
+# PQL_FUZZ_ONLY=<kind> runs a listed kind anyway, to see the failure. Empty: every kind runs.
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def mutation(*tables: str, phase: str = "raw", last: bool = False):
@@ -706,18 +667,20 @@ def subscription_plan_changes(con, rng):
     rows = _pick(
         con, rng, "subscriptions", 2, "plan not in ('free', 'trial') and canceled_at is null"
     )
-    n = _clone(
-        con,
-        "subscriptions",
-        rows,
-        {"plan": "'enterprise'", "mrr": "mrr * 3", "updated_at": "updated_at + interval 2 day"},
-    )
-    n += _clone(
-        con,
-        "subscriptions",
-        rows,
-        {"plan": "'starter'", "mrr": "mrr / 2", "updated_at": "updated_at + interval 9 day"},
-    )
+    # mrr is text in the demo's text shape and a number in the typed one: keep its type.
+    mrr_type = _columns(con, "subscriptions")["mrr"]
+    n = 0
+    for plan, factor, days in (("enterprise", 3, 2), ("starter", 0.5, 9)):
+        n += _clone(
+            con,
+            "subscriptions",
+            rows,
+            {
+                "plan": f"'{plan}'",
+                "mrr": f"cast(try_cast(mrr as double) * {factor} as {mrr_type})",
+                "updated_at": f"updated_at + interval {days} day",
+            },
+        )
     return f"{n} plan-change versions added"
 
 
@@ -803,51 +766,78 @@ class Reconciliation:
         return self.raw_rows == self.clean_rows + self.rejected_rows
 
 
+# CRM and billing raw tables and their staging models (int_records_rejected lists their
+# unusable rows).
+RECORD_TABLES = {
+    "subscriptions": "stg_billing__subscriptions",
+    "crm_accounts": "stg_crm__accounts",
+    "crm_contacts": "stg_crm__contacts",
+    "crm_opportunities": "stg_crm__opportunities",
+    "crm_activities": "stg_crm__activities",
+}
+
+
 def _count(con, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
+
+
+def _events(con, model: str, source: str, column: str = "count(*)") -> int:
+    """count(*) (or another aggregate) of one event source's rows of an intermediate model."""
+    return _count(
+        con,
+        f"select coalesce({column}, 0) from main_intermediate.{model} "
+        f"where event_source = '{source}'",
+    )
 
 
 def reconcile(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
     """Raw rows against clean plus rejected rows, per raw table of a built warehouse.
 
-    Tracks and pages: the clean stream and the rejected rows, by event source. Identifies and
-    groups, and the CRM and billing tables: the staging view's rows (staging keeps every row and
-    flags it; when a rejected-records model for these tables exists, count its rows here).
+    Tracks and pages, in two steps: raw = classified (int_event_rows_classified) + listed as
+    missed by the lookback (int_event_rows_missed_by_lookback), table "<table>"; classified =
+    clean stream (int_events_deduplicated) + int_events_rejected, table "<table> classified".
+    Identifies and groups: their staging rows (staging keeps every row). CRM and billing tables:
+    usable staging rows + that table's rows in int_records_rejected.
     """
     result = []
     for table, source in (("tracks", "track"), ("pages", "page")):
+        classified = _events(con, "int_event_rows_classified", source)
         result.append(
             Reconciliation(
                 table,
                 _count(con, f"select count(*) from raw.{table}"),
-                _count(
-                    con,
-                    "select count(*) from main_intermediate.int_events_deduplicated "
-                    f"where event_source = '{source}'",
-                ),
-                _count(
-                    con,
-                    "select count(*) from main_intermediate.int_events_rejected "
-                    f"where event_source = '{source}'",
-                ),
+                classified,
+                _events(con, "int_event_rows_missed_by_lookback", source, "sum(missed_row_count)"),
             )
         )
-    staging = {
-        "identifies": "stg_cdp__identifies",
-        "groups": "stg_cdp__groups",
-        "subscriptions": "stg_billing__subscriptions",
-        "crm_accounts": "stg_crm__accounts",
-        "crm_contacts": "stg_crm__contacts",
-        "crm_opportunities": "stg_crm__opportunities",
-        "crm_activities": "stg_crm__activities",
-    }
-    for table, model in staging.items():
+        result.append(
+            Reconciliation(
+                f"{table} classified",
+                classified,
+                _events(con, "int_events_deduplicated", source),
+                _events(con, "int_events_rejected", source),
+            )
+        )
+    for table, model in (("identifies", "stg_cdp__identifies"), ("groups", "stg_cdp__groups")):
         result.append(
             Reconciliation(
                 table,
                 _count(con, f"select count(*) from raw.{table}"),
                 _count(con, f"select count(*) from main_staging.{model}"),
                 0,
+            )
+        )
+    for table, model in RECORD_TABLES.items():
+        result.append(
+            Reconciliation(
+                table,
+                _count(con, f"select count(*) from raw.{table}"),
+                _count(con, f"select count(*) from main_staging.{model} where is_usable"),
+                _count(
+                    con,
+                    "select count(*) from main_intermediate.int_records_rejected "
+                    f"where raw_table = '{table}'",
+                ),
             )
         )
     return result
@@ -915,3 +905,78 @@ def unreadable_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         except duckdb.Error as error:
             failed.append((view, str(error).splitlines()[0]))
     return failed
+
+
+# --- treatments ------------------------------------------------------------------------------
+
+EARLIEST_PLAUSIBLE_TIME = "2000-01-01"  # dbt_project.yml pql_earliest_plausible_load_time
+# Group domains implausible_group_domains plants that are not domains (gmail.com. is a real,
+# personal domain, checked elsewhere).
+IMPLAUSIBLE_DOMAINS = ("42", '{"domain": "x"}', "localhost", "-", "n/a", "http://", ".")
+# Raw CRM and billing values the kinds plant that no reading can use: (table, column, SQL
+# predicate over the value as text, v). Each such row must be rejected with a reason.
+UNUSABLE_VALUES = (
+    ("crm_accounts", "is_deleted", "lower(v) = 'deleted'"),
+    ("crm_contacts", "is_deleted", "lower(v) = 'deleted'"),
+    ("crm_opportunities", "is_deleted", "lower(v) = 'deleted'"),
+    ("crm_opportunities", "is_won", "lower(v) = 'won'"),
+    ("crm_opportunities", "is_closed", "lower(v) = 'closed'"),
+    ("crm_opportunities", "amount", "lower(v) in ('€ 1.200,50', 'n/a', '1e+300', 'nan', 'inf')"),
+    ("crm_opportunities", "closed_at", "v like '9999-12-31%'"),
+    ("crm_accounts", "employees", "v in ('50-100', '1k', '10+')"),
+    ("crm_contacts", "mql_at", "v in ('2026-13-45', 'last tuesday', '0000-00-00 00:00:00')"),
+    ("subscriptions", "mrr", "lower(v) in ('1e+300', 'nan', 'inf', 'infinity')"),
+    ("subscriptions", "trial_ends_at", "v like '0001-01-01%'"),
+)
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _bad_records_not_rejected_sql() -> str:
+    """Raw rows with a planted unusable value or without an id that int_records_rejected does
+    not list (by table and id; rows without an id by count of missing_id rows)."""
+    parts = [
+        f"""select '{table}' as raw_table, cast(id as varchar) as id, '{column}' as raw_column,
+                   v as value
+            from (select id, cast("{column}" as varchar) as v from raw.{table}) as raw_rows
+            where ({predicate}) and id is not null
+              and cast(id as varchar) not in (
+                  select record_id from main_intermediate.int_records_rejected
+                  where raw_table = '{table}' and rejection_reason is not null
+                    and record_id is not null)"""
+        for table, column, predicate in UNUSABLE_VALUES
+    ]
+    parts += [
+        f"""select '{table}', null, 'id', cast(count(*) as varchar) || ' rows without an id'
+            from raw.{table}
+            where nullif(trim(cast(id as varchar)), '') is null
+            having count(*) != (
+                select count(*) from main_intermediate.int_records_rejected
+                where raw_table = '{table}' and rejection_reason = 'missing_id')"""
+        for table in RECORD_TABLES
+    ]
+    return "\nunion all\n".join(parts)
+
+
+# Treatments the five invariants miss, each a query over a built warehouse returning the
+# offending rows (none when the treatment holds).
+TREATMENTS: dict[str, str] = {
+    "placeholder user ids never in dim_users": f"""
+        select user_id from main_marts.dim_users
+        where lower(trim(user_id)) in ({_sql_list(p.lower() for p in PLACEHOLDER_IDS)})""",
+    "a track named Page Viewed is not a page view in the stream": """
+        select event_id, event_source, event_name
+        from main_intermediate.int_events_deduplicated
+        where event_source = 'track' and event_name = 'page_viewed'""",
+    "implausible group domains are not account domains": f"""
+        select account_id, account_domain from main_marts.dim_accounts
+        where account_domain in ({_sql_list(IMPLAUSIBLE_DOMAINS)})
+           or account_domain not like '%_._%'""",
+    "year-1 and epoch event times are rejected": f"""
+        select event_id, event_source, occurred_at
+        from main_intermediate.int_events_deduplicated
+        where occurred_at < timestamp '{EARLIEST_PLAUSIBLE_TIME}'""",
+    "every bad CRM and billing row is rejected with a reason": _bad_records_not_rejected_sql(),
+}

@@ -23,7 +23,7 @@ renamed as (
             ['is_deleted', 'boolean', 'optional'],
             ['employees', 'integer', 'optional'],
             ['created_at', 'timestamp', 'optional'],
-        ]) }}
+        ], keep_first_by=['created_at', 'name', 'domain', 'owner_email', 'industry', 'employees', 'billing_country', 'is_deleted']) }}
     from source
 ),
 

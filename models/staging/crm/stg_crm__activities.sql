@@ -18,7 +18,7 @@ renamed as (
             ['id', 'text', 'key'],
             ['account_id', 'text', 'required'],
             ['occurred_at', 'timestamp', 'required'],
-        ]) }}
+        ], keep_first_by=['occurred_at', 'account_id', 'contact_id', 'type', 'owner_email']) }}
     from source
 ),
 

@@ -21,7 +21,7 @@ renamed as (
             ['is_deleted', 'boolean', 'optional'],
             ['mql_at', 'timestamp', 'optional'],
             ['created_at', 'timestamp', 'optional'],
-        ]) }}
+        ], keep_first_by=['created_at', 'account_id', 'email', 'lead_source', 'mql_at', 'is_deleted']) }}
     from source
 ),
 

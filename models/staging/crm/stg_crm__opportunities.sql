@@ -30,7 +30,7 @@ renamed as (
             ['amount', 'numeric', 'optional'],
             ['closed_at', 'timestamp', 'optional'],
             ['created_at', 'timestamp', 'optional'],
-        ]) }}
+        ], keep_first_by=['created_at', 'account_id', 'type', 'lead_source', 'stage', 'is_closed', 'is_won', 'amount', 'closed_at', 'is_deleted']) }}
     from source
 ),
 

@@ -20,7 +20,3 @@
         },
     }) }}
 {%- endmacro %}
-
-{% macro pql_config_bounds() -%}
-    {{ return({'days': 3650, 'weight': 1000000, 'score': 1000000000, 'count': 1000000000}) }}
-{%- endmacro %}

@@ -21,13 +21,16 @@
 {%- for seed, column, low, high, above in decimals -%}
     {%- set number = dbt.safe_cast(column, type_double()) -%}
     {%- do checks.append((seed, column,
-        number ~ ' is null or not (' ~ number ~ (' > ' if above else ' >= ') ~ low ~ ' and ' ~ number ~ ' <= ' ~ high ~ ')',
+        number ~ ' is null or not (' ~ number ~ (' > ' if above else ' >= ') ~ low
+            ~ ' and ' ~ number ~ ' <= ' ~ high ~ ')',
         'is not a number ' ~ ('above ' if above else 'from ') ~ low ~ ' to ' ~ high)) -%}
 {%- endfor -%}
 {%- for seed, column, low in wholes -%}
     {#- Digits only, at most 12 (as the validator reads a whole number), then the range. -#}
-    {%- set digits_only = "translate(" ~ column ~ ", '0123456789', '') = '' and " ~ dbt.length(column) ~ " <= 12" -%}
-    {%- set number = 'case when ' ~ digits_only ~ ' then cast(' ~ column ~ ' as ' ~ dbt.type_bigint() ~ ') end' -%}
+    {%- set digits_only = "translate(" ~ column ~ ", '0123456789', '') = '' and "
+        ~ dbt.length(column) ~ " <= 12" -%}
+    {%- set number = 'case when ' ~ digits_only ~ ' then cast(' ~ column ~ ' as '
+        ~ dbt.type_bigint() ~ ') end' -%}
     {%- do checks.append((seed, column,
         'not (' ~ digits_only ~ ') or (' ~ number ~ ') not between ' ~ low ~ ' and ' ~ bounds['days'],
         'is not a whole number of days from ' ~ low ~ ' to ' ~ bounds['days'])) -%}
@@ -39,23 +42,25 @@ rows_parsed as (
 ),
 
 problems as (
+    {#- Definitions come first, so the first branch names the signal_id column. #}
     {%- for seed, column, condition, problem in checks %}
-    select distinct
-        'seeds/{{ seed }}.csv' as file_name,
-        definition_id,
-        {% if seed == 'pql_signals' %}signal_id{% else %}{{ dbt.cast('null', dbt.type_string()) }}{% endif %} as signal_id,
-        '{{ column }}' as column_name,
-        {{ column }} as value_as_written,
-        '{{ problem }}' as problem
-    from rows_parsed
-    where
-        {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }}
-        and {{ column }} is not null
-        and ({{ condition }})
-    {%- if not loop.last %}
-
-    union all
-    {% endif %}
+        {%- set null_text = dbt.cast('null', dbt.type_string()) %}
+        {%- set signal_id = 'signal_id' if seed == 'pql_signals' else null_text ~ ' as signal_id' %}
+        select distinct
+            'seeds/{{ seed }}.csv' as file_name,
+            definition_id,
+            {{ signal_id }},
+            '{{ column }}' as column_name,
+            {{ column }} as value_as_written,
+            '{{ problem }}' as problem
+        from rows_parsed
+        where
+            {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }}
+            and {{ column }} is not null
+            and ({{ condition }})
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

@@ -29,20 +29,24 @@ rows_parsed as (
 ),
 
 problems as (
+    {#- Definitions come first, so the first branch names the signal_id column. #}
     {%- for seed, column, condition, problem in checks %}
-    select distinct
-        'seeds/{{ seed }}.csv' as file_name,
-        definition_id,
-        {% if seed == 'pql_signals' %}signal_id{% else %}{{ dbt.cast('null', dbt.type_string()) }}{% endif %} as signal_id,
-        '{{ column }}' as column_name,
-        {{ column }} as value_as_written,
-        '{{ problem }}' as problem
-    from rows_parsed
-    where {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }} and ({{ condition }})
-    {%- if not loop.last %}
-
-    union all
-    {% endif %}
+        {%- set null_text = dbt.cast('null', dbt.type_string()) %}
+        {%- set signal_id = 'signal_id' if seed == 'pql_signals' else null_text ~ ' as signal_id' %}
+        select distinct
+            'seeds/{{ seed }}.csv' as file_name,
+            definition_id,
+            {{ signal_id }},
+            '{{ column }}' as column_name,
+            {{ column }} as value_as_written,
+            '{{ problem }}' as problem
+        from rows_parsed
+        where
+            {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }}
+            and ({{ condition }})
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

@@ -9,7 +9,9 @@
 } -%}
 {%- if execute -%}
     {%- set problems = [] -%}
-    {%- for seed, relation in [('pql_definitions', ref('pql_definitions')), ('pql_signals', ref('pql_signals'))] -%}
+    {#- A seed not loaded yet (dbt compile or docs on a fresh target) is not checked. -#}
+    {%- set relations = [('pql_definitions', ref('pql_definitions')), ('pql_signals', ref('pql_signals'))] -%}
+    {%- for seed, relation in relations if load_relation(relation) is not none -%}
         {%- set spec = seeds[seed] -%}
         {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
         {%- for name in names if name not in spec['columns'] -%}
@@ -52,7 +54,7 @@ signals as (
 definitions_trimmed as (
     select
         {%- for name in seeds['pql_definitions']['columns'] %}
-        {{ clean_text('definitions.' ~ name) }} as {{ name }},
+            {{ clean_text('definitions.' ~ name) }} as {{ name }},
         {%- endfor %}
         {{ fields['pql_definitions'] }} as definition_fields
     from definitions
@@ -61,11 +63,11 @@ definitions_trimmed as (
 signals_trimmed as (
     select
         {%- for name in seeds['pql_signals']['columns'] %}
-        {%- if name in present['pql_signals'] %}
-        {{ clean_text('signals.' ~ name) }} as {{ name }},
-        {%- else %}
-        {{ dbt.cast('null', dbt.type_string()) }} as {{ name }},
-        {%- endif %}
+            {%- if name in present['pql_signals'] %}
+                {{ clean_text('signals.' ~ name) }} as {{ name }},
+            {%- else %}
+                {{ dbt.cast('null', dbt.type_string()) }} as {{ name }},
+            {%- endif %}
         {%- endfor %}
         {{ dbt.hash(fields['pql_signals']) }} as signal_fields_md5
     from signals
@@ -77,10 +79,10 @@ final as (
         definitions_trimmed.definition_fields is not null as has_definition_row,
         signals_trimmed.signal_fields_md5 is not null as has_signal_row,
         {%- for name in seeds['pql_definitions']['columns'] if name != 'definition_id' %}
-        definitions_trimmed.{{ name }},
+            definitions_trimmed.{{ name }},
         {%- endfor %}
         {%- for name in seeds['pql_signals']['columns'] if name != 'definition_id' %}
-        signals_trimmed.{{ name }},
+            signals_trimmed.{{ name }},
         {%- endfor %}
         definitions_trimmed.definition_fields,
         signals_trimmed.signal_fields_md5

@@ -3,7 +3,7 @@
     (tests/test_config_parity.py). -#}
 with validated as (
     {%- if pql_python_models_supported() %}
-    select * from {{ ref('int_pql_config_validated_py') }}
+        select * from {{ ref('int_pql_config_validated_py') }}
     {%- else %}
     select * from {{ ref('int_pql_config_validated_sql') }}
     {%- endif %}

@@ -2,7 +2,8 @@
     runs after the guards on int_pql_config_rows_parsed, so the values it casts are valid.
     event_names is split into one row per name: one union branch per position, as many as the
     longest list has names (read from the parsed rows before the model runs). -#}
-{%- set parts_of = dbt.length('event_names') ~ ' - ' ~ dbt.length(dbt.replace('event_names', "'|'", "''")) ~ ' + 1' -%}
+{%- set without_pipes = dbt.replace('event_names', "'|'", "''") -%}
+{%- set parts_of = dbt.length('event_names') ~ ' - ' ~ dbt.length(without_pipes) ~ ' + 1' -%}
 {%- set most_event_names = namespace(count=1) -%}
 {%- if execute -%}
     {%- set parsed = load_relation(ref('int_pql_config_rows_parsed')) -%}
@@ -24,24 +25,22 @@ signal_rows as (
 versions as (
     select
         definition_id,
-        substring(
-            {{ dbt.hash(dbt.concat(['definition_fields', "'|'", sorted_string_agg('signal_fields_md5', "','")])) }},
-            1,
-            12
-        ) as definition_version
+        {%- set signals_md5 = sorted_string_agg('signal_fields_md5', "','") %}
+        substring({{ dbt.hash(dbt.concat(['definition_fields', "'|'", signals_md5])) }}, 1, 12)
+            as definition_version
     from signal_rows
     group by definition_id, definition_fields
 ),
 
 event_names_split as (
     {%- for position in range(1, most_event_names.count + 1) %}
-    select
-        definition_id,
-        signal_id,
-        {{ clean_text(dbt.split_part('event_names', "'|'", position)) }} as event_name
-    from signal_rows
-    where {{ parts_of }} >= {{ position }}
-    {%- if not loop.last %}
+        select
+            definition_id,
+            signal_id,
+            {{ clean_text(dbt.split_part('event_names', "'|'", position)) }} as event_name
+        from signal_rows
+        where {{ parts_of }} >= {{ position }}
+        {%- if not loop.last %}
     union all
     {%- endif %}
     {%- endfor %}
@@ -49,8 +48,9 @@ event_names_split as (
 
 final as (
     select
-        {{ dbt.concat(['signal_rows.definition_id', "'|'", 'signal_rows.signal_id', "'|'", 'event_names_split.event_name']) }}
-            as signal_event_key,
+        {{ dbt.concat([
+            'signal_rows.definition_id', "'|'", 'signal_rows.signal_id', "'|'", 'event_names_split.event_name'
+        ]) }} as signal_event_key,
         signal_rows.definition_id,
         versions.definition_version,
         signal_rows.entity,

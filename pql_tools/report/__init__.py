@@ -43,10 +43,8 @@ pre { font-size: 12px; overflow-x: auto; margin: 4px 0; }
 def fetch_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     cursor = con.execute(sql.format(**SCHEMAS))
     names = [d[0] for d in cursor.description]
-    return [
-        {n: float(v) if isinstance(v, decimal.Decimal) else v for n, v in zip(names, row)}
-        for row in cursor.fetchall()
-    ]
+    number = lambda v: float(v) if isinstance(v, decimal.Decimal) else v  # noqa: E731
+    return [dict(zip(names, map(number, row), strict=True)) for row in cursor.fetchall()]
 
 
 def chart_html(con: duckdb.DuckDBPyConnection, chart: Chart) -> str:
@@ -90,7 +88,7 @@ def build_report(db: Path) -> str:
     """The report of the warehouse in `db` as one HTML document."""
     with duckdb.connect(str(db), read_only=True) as con:
         sections = [health_html(con)] + [chart_html(con, chart) for chart in CHARTS]
-    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>pql report</title>"

@@ -27,7 +27,8 @@ CHART_STATS_JS = """
         key: section.dataset.chart,
         no_rows: section.querySelector('.no-rows') !== null,
         traces: gd ? gd.data.length : 0,
-        points: gd ? gd.data.reduce((n, t) => n + values(t).filter((v) => v !== null).length, 0) : 0,
+        points: gd ? gd.data.reduce(
+            (n, t) => n + values(t).filter((v) => v !== null).length, 0) : 0,
         marks: gd ? Array.from(gd.querySelectorAll('g.trace path'))
             .filter((p) => (p.getAttribute('d') || '').length > 2).length : 0,
     };

@@ -39,7 +39,7 @@ report: $(STAMP)  ## write the analyst report (one offline HTML file, REPORT=pat
 
 screenshot: report  ## regenerate docs/img/report.png from the report (run make demo first)
 	scripts/browser.sh >/dev/null
-	$(BIN)/python -m pql_tools.report.browser $(REPORT) --screenshot docs/img/report.png --clip-height 1500
+	$(BIN)/python -m pql_tools.report.browser $(REPORT) --screenshot docs/img/report.png --clip-height 1560
 
 lint: $(STAMP)  ## ruff and sqlfluff
 	$(BIN)/ruff check .

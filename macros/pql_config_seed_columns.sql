@@ -1,6 +1,6 @@
 {#- The columns of the two PQL configuration seeds the SQL path reads, as the Python validator
-    (int_pql_config_validated_py.SEEDS) specifies them, and the bounds it checks numbers
-    against. tests/test_config_parity.py fails when the two drift apart. `later` columns were
+    (int_pql_config_validated_py.SEEDS) specifies them, for int_pql_config_rows_parsed.
+    tests/test_config_parity.py fails when the two drift apart. `later` columns were
     added after a seed's first release: a file may leave them out, and an empty one stays out
     of definition_version. -#}
 {% macro pql_config_seed_columns() -%}

@@ -69,9 +69,16 @@ def raw_tables(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, list[tu
     return tables
 
 
-def load(duckdb_path: str, dsn: dict, source_schema: str = "raw", schema: str = "raw") -> dict:
-    """Copy every table of `source_schema` in the DuckDB file to `schema` in PostgreSQL.
-    Returns table -> rows copied."""
+def load(
+    duckdb_path: str,
+    dsn: dict,
+    source_schema: str = "raw",
+    schema: str = "raw",
+    append: bool = False,
+) -> dict:
+    """Copy every table of `source_schema` in the DuckDB file to `schema` in PostgreSQL,
+    replacing each table, or appending to it when `append` and it exists (a new day of data
+    for an incremental build). Returns table -> rows copied."""
     source = duckdb.connect(duckdb_path, read_only=True)
     source.execute("set TimeZone = 'UTC'")
     tables = raw_tables(source, source_schema)
@@ -84,16 +91,20 @@ def load(duckdb_path: str, dsn: dict, source_schema: str = "raw", schema: str = 
         cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
         for table, columns in tables.items():
             name = sql.Identifier(schema, table)
-            cur.execute(sql.SQL("drop table if exists {} cascade").format(name))
-            cur.execute(
-                sql.SQL("create table {} ({})").format(
-                    name,
-                    sql.SQL(", ").join(
-                        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(postgres_type(t)))
-                        for c, t in columns
-                    ),
+            cur.execute("select to_regclass(%s)", [f'"{schema}"."{table}"'])
+            exists = cur.fetchone()[0] is not None
+            if exists and not append:
+                cur.execute(sql.SQL("drop table {} cascade").format(name))
+            if not (exists and append):
+                cur.execute(
+                    sql.SQL("create table {} ({})").format(
+                        name,
+                        sql.SQL(", ").join(
+                            sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(postgres_type(t)))
+                            for c, t in columns
+                        ),
+                    )
                 )
-            )
             csv_path = Path(tmp) / f"{table}.csv"
             source.execute(
                 f'copy (select * from "{source_schema}"."{table}") to \'{csv_path}\' '
@@ -132,9 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(env("PQL_PG_PORT", "55432")))
     parser.add_argument("--user", default=env("PQL_PG_USER", "pql"))
     parser.add_argument("--dbname", default=env("PQL_PG_DATABASE", "pql"))
+    parser.add_argument(
+        "--append", action="store_true", help="append to existing tables instead of replacing"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    copied = load(args.db, dsn_from_env(args), args.source_schema, args.schema)
+    copied = load(args.db, dsn_from_env(args), args.source_schema, args.schema, args.append)
     if not args.quiet:
         for table, rows in copied.items():
             print(f"{args.schema}.{table:<20} {rows:>10,} rows")

@@ -16,12 +16,19 @@ trap 'scripts/engines/postgres.sh stop' EXIT
 
 started=$(date +%s)
 status=0
+# GNU time (Debian package `time`) reports the peak memory when it is there.
+timer=()
+if [[ -x /usr/bin/time ]]; then
+    timer=(/usr/bin/time -f "postgres suite: peak memory of pytest and dbt %M KB")
+fi
+log="$(mktemp)"
 # -rs: a skip (server not reachable) is reported, and fails the suite below.
-/usr/bin/time -f "postgres suite: peak memory of pytest and dbt %M KB" \
-    "$PYTHON" -m pytest tests/test_engines.py -q -rs -p no:cacheprovider | tee /tmp/pql_postgres_suite.log || status=$?
-if grep -q "skipped" /tmp/pql_postgres_suite.log; then
+"${timer[@]}" "$PYTHON" -m pytest tests/test_engines.py -q -rs -p no:cacheprovider | tee "$log" \
+    || status=$?
+if grep -q "skipped" "$log"; then
     echo "postgres suite: tests were skipped, the server was not reachable" >&2
     status=1
 fi
+rm -f "$log"
 echo "postgres suite: $(( $(date +%s) - started ))s (server start/stop not included)"
 exit "$status"

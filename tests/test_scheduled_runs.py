@@ -170,7 +170,9 @@ def test_slim_ci_builds_only_the_changed_model_and_its_children(built, tmp_path)
     changed = "fct_qualifications"
     model_file = project / "models" / "marts" / "funnel" / f"{changed}.sql"
     model_file.write_text(model_file.read_text() + "\n-- changed in a pull request\n")
-    db = tmp_path / "ci.duckdb"
+    # DuckDB names the database after the file: the same name as production's, so relations match
+    (tmp_path / "ci").mkdir()
+    db = tmp_path / "ci" / built.db.name
     shutil.copyfile(built.db, db)
 
     env = dict(os.environ)

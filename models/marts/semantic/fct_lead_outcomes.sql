@@ -1,6 +1,6 @@
 {#- What became of each lead of each lead group (pql, mql, pql_and_mql, neither; see
     rpt_pql_vs_mql) within var pql_conversion_window_days days of the clock start, one row per
-    lead per group: the rows rpt_pql_vs_mql counts, for the metric layer. A lead that had
+    lead per group: the rows rpt_pql_vs_mql counts and the metric layer reads. A lead that had
     converted before its clock started is left out; a lead whose window is not complete in the
     data is kept and flagged (the rates count only complete windows). -#}
 {%- set window_days = var('pql_conversion_window_days') | int -%}
@@ -70,6 +70,8 @@ final as (
         {{ dbt.cast('windowed.clock_started_at', 'date') }} as clock_started_date,
         windowed.window_ends_at
         <= {{ dbt.dateadd('day', 1, 'data_as_of.data_as_of_date') }} as is_window_complete,
+        coalesce(windowed.first_opportunity_at < windowed.clock_started_at, false)
+            as had_opportunity_before,
         coalesce(
             windowed.first_opportunity_at >= windowed.clock_started_at
             and windowed.first_opportunity_at < windowed.window_ends_at,
@@ -79,7 +81,15 @@ final as (
             windowed.won_at >= windowed.clock_started_at and windowed.won_at < windowed.window_ends_at,
             false
         ) as is_won,
-        coalesce(windowed.converted_at < windowed.window_ends_at, false) as is_converted
+        coalesce(windowed.converted_at < windowed.window_ends_at, false) as is_converted,
+        cast(case
+            when windowed.converted_at < windowed.window_ends_at
+                then {{ dbt.datediff(
+                    dbt.cast('windowed.clock_started_at', 'date'),
+                    dbt.cast('windowed.converted_at', 'date'),
+                    'day'
+                ) }}
+        end as {{ dbt.type_int() }}) as days_to_conversion
     from windowed
     cross join data_as_of
 )

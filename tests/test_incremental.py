@@ -1,4 +1,4 @@
-"""Incremental equals full refresh (DESIGN.md principle 3), with late events, a late identify and
+"""Incremental equals full refresh (docs/design.md #3), with late events, a late identify and
 a late duplicate arriving after the first build; and load-time hygiene: rows with a load time
 that is missing, before 2000 or in 2099, and an event time in year 1, arrive after the first
 build and must neither vanish nor poison the watermark; a row loaded behind the lookback is

@@ -43,5 +43,10 @@
         {'name': 'pql_earliest_plausible_load_time', 'kind': 'date'},
         {'name': 'pql_billing_shape', 'kind': 'choice', 'values': ['auto', 'change_log', 'current_state']},
         {'name': 'pql_absent_raw_tables', 'kind': 'string_list', 'allow_empty': true, 'values': ['subscriptions', 'crm_accounts', 'crm_contacts', 'crm_opportunities', 'crm_activities']},
+        {'name': 'pql_freshness_events_warn_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
+        {'name': 'pql_freshness_events_error_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
+        {'name': 'pql_freshness_records_warn_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
+        {'name': 'pql_freshness_records_error_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
+        {'name': 'pql_metric_calendar_future_days', 'kind': 'integer', 'min': 0, 'max': 36500},
     ]) }}
 {% endmacro %}

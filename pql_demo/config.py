@@ -188,11 +188,26 @@ EVENTS: tuple[tuple[str, str], ...] = (
     ("Search Performed", "usage"),
     ("File Uploaded", "usage"),
     ("Signed Up", "lifecycle"),
+    ("Video Watched", "volume"),
+    ("Heartbeat Sent", "noise"),
 )
 EVENT_CODE = {name: i for i, (name, _) in enumerate(EVENTS)}
 PREDICTIVE_EVENTS = tuple(n for n, k in EVENTS if k == "predictive")
 DECOY_EVENTS = tuple(n for n, k in EVENTS if k == "decoy")
 USAGE_EVENTS = tuple(n for n, k in EVENTS if k == "usage")
+# volume: almost everyone does it, but how often (and how many minutes) rises with intent;
+# noise: everyone does it often, at a rate that ignores intent (a frequent decoy).
+VOLUME_EVENTS = tuple(n for n, k in EVENTS if k == "volume")
+NOISE_EVENTS = tuple(n for n, k in EVENTS if k == "noise")
+
+# Volume and noise behaviours are drawn per membership per day since the join, from their own
+# random stream (appended after every other behaviour, so those stay as they were).
+# Video Watched: Poisson mean per user-day = base + slope * intent**power; minutes per video
+# exponential with mean = a + b * intent (property minutes_watched, whole minutes >= 1).
+VIDEO_DAILY_RATE = (0.15, 1.2, 1.5)
+VIDEO_MINUTES_MEAN = (4.0, 30.0)
+# Heartbeat Sent: Poisson mean per user-day, the same for everyone.
+HEARTBEAT_DAILY_RATE = 0.8
 
 # Per active user-day rates for events drawn per day (others are placed explicitly).
 DAILY_EVENT_RATES: dict[str, tuple[float, float, float]] = {

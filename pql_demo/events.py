@@ -279,5 +279,36 @@ def chunk_events(rng, w: World, a0: int, a1: int, weekday0: int) -> tuple[Frame,
     return tr, pg
 
 
+def chunk_behaviours(rng, w: World, a0: int, a1: int) -> Frame:
+    """Volume and noise tracks of workspaces a0 <= a < a1, from their own random stream.
+
+    Every membership, from its join to the end of the window: `Video Watched` at a daily rate
+    rising with the workspace's intent (minutes per video too), `Heartbeat Sent` at a fixed
+    daily rate that ignores intent. Devices are assigned like other identified rows."""
+    days = w.n_days
+    mids = np.flatnonzero((w.m_account >= a0) & (w.m_account < a1))
+    join = w.m_join[mids]
+    life = np.maximum(days - join, 0.0)
+    it = w.acc_intent[w.m_account[mids]]
+    base, slope, power = c.VIDEO_DAILY_RATE
+    frames = []
+    for name, rate in (
+        ("Video Watched", base + slope * it**power),
+        ("Heartbeat Sent", np.full(len(mids), c.HEARTBEAT_DAILY_RATE)),
+    ):
+        n = rng.poisson(rate * life)
+        row = np.repeat(np.arange(len(mids)), n)
+        t = join[row] + rng.random(len(row)) * life[row]
+        m = mids[row]
+        f = _track_frame(rng, w.m_user[m], w.m_account[m], c.EVENT_CODE[name], t)
+        if name == "Video Watched":
+            mean = c.VIDEO_MINUTES_MEAN[0] + c.VIDEO_MINUTES_MEAN[1] * it[row]
+            f["pint"] = np.ceil(rng.exponential(mean)).astype(np.int64)
+        frames.append(f)
+    tr = concat(frames, TRACK_COLUMNS)
+    tr["anon"] = assign_devices(rng, w, tr["user"], tr["t"])
+    return take(tr, np.flatnonzero(tr["t"] < days))
+
+
 def weekday_of(t0_ms: int) -> int:
     return dt.datetime.fromtimestamp(t0_ms / 1000, tz=dt.UTC).weekday()

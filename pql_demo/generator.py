@@ -17,12 +17,13 @@ from pql_demo.business import build_business
 from pql_demo.contract import RAW_SCHEMA, RAW_TABLES, TRUTH_SCHEMA, raw_contract
 from pql_demo.dirty import Tally, business_dirt, event_dirt
 from pql_demo.entities import build_world
-from pql_demo.events import chunk_events, weekday_of
+from pql_demo.events import chunk_behaviours, chunk_events, weekday_of
 from pql_demo.identity import groups_table, identifies_table
 from pql_demo.warehouse import FRAME, create_schemas, insert, select_sql, strings, times_ms
 
 # Independent random streams: default_rng([seed, STREAM, chunk]).
 _WORLD, _BUSINESS, _IDENTIFY, _GROUPS, _EVENTS, _REACTIVATION, _BUSINESS_DIRT = range(7)
+_BEHAVIOURS = 7  # volume and noise tracks (added later: a stream of their own)
 
 
 def _rng(seed: int, stream: int, part: int = 0) -> np.random.Generator:
@@ -97,7 +98,12 @@ def generate(
             a1 = min(accounts, a0 + c.ACCOUNTS_PER_CHUNK)
             rng = _rng(seed, _EVENTS, ci)
             frames = dict(zip(("tracks", "pages"), chunk_events(rng, w, a0, a1, wd0), strict=True))
-            for table, frame in frames.items():
+            brng = _rng(seed, _BEHAVIOURS, ci)
+            for table, frame, rng in (
+                ("tracks", frames["tracks"], rng),
+                ("pages", frames["pages"], rng),
+                ("tracks", chunk_behaviours(brng, w, a0, a1), brng),
+            ):
                 n = len(frame["t"])
                 f = event_dirt(rng, frame, w, table, tally, keys[table])
                 keys[table] += n

@@ -150,6 +150,12 @@ def _props_sql() -> str:
             ("feature", "str", "'files'"),
         ),
         "Signed Up": (("signup_source", "str", pick(c.SIGNUP_SOURCES, "pcat")),),
+        # the generator writes the minutes into pint for this event
+        "Video Watched": (
+            ("minutes_watched", "num", "pint"),
+            ("feature", "str", "'videos'"),
+        ),
+        "Heartbeat Sent": (("client", "str", "'desktop'"),),
     }
     assert set(props) == set(c.EVENT_CODE)
     whens = "\n            ".join(

@@ -48,5 +48,8 @@
         {'name': 'pql_freshness_records_warn_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
         {'name': 'pql_freshness_records_error_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
         {'name': 'pql_metric_calendar_future_days', 'kind': 'integer', 'min': 0, 'max': 36500},
+        {'name': 'pql_lift_user_conversion', 'kind': 'choice', 'values': ['every_member', 'active_before_conversion']},
+        {'name': 'pql_suggestion_leads_per_week', 'kind': 'integer', 'min': 1, 'max': 1000000000},
+        {'name': 'pql_suggestion_max_signals', 'kind': 'integer', 'min': 1, 'max': 100},
     ]) }}
 {% endmacro %}

@@ -16,6 +16,10 @@
     bound. A behaviour with fewer than var pql_lift_min_sample entities on either side is
     flagged as a small sample and ranked after all others; within each group rows rank by the
     adjusted lower bound, so neither a lucky small sample nor one of many tests ranks first. -#}
+{%- set observation_days = var('pql_lift_observation_days') | int -%}
+{%- set window_days = var('pql_conversion_window_days') | int -%}
+{%- set min_sample = var('pql_lift_min_sample') | int -%}
+{%- set numeric = dbt.type_numeric() -%}
 with
 
 population as (

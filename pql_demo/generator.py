@@ -99,13 +99,14 @@ def generate(
             rng = _rng(seed, _EVENTS, ci)
             frames = dict(zip(("tracks", "pages"), chunk_events(rng, w, a0, a1, wd0), strict=True))
             brng = _rng(seed, _BEHAVIOURS, ci)
-            for table, frame, rng in (
+            parts = (
                 ("tracks", frames["tracks"], rng),
                 ("pages", frames["pages"], rng),
                 ("tracks", chunk_behaviours(brng, w, a0, a1), brng),
-            ):
+            )
+            for table, frame, dirt_rng in parts:
                 n = len(frame["t"])
-                f = event_dirt(rng, frame, w, table, tally, keys[table])
+                f = event_dirt(dirt_rng, frame, w, table, tally, keys[table])
                 keys[table] += n
                 cols = {
                     "key": f["key"],

@@ -48,20 +48,20 @@ member_conversions as (
 ),
 
 {% if user_conversion == 'active_before_conversion' %}
-active_members as (
-    select distinct
-        member_conversions.user_id,
-        member_conversions.account_id
-    from member_conversions
-    inner join events
-        on
-            member_conversions.user_id = events.user_id
-            and member_conversions.account_id = events.account_id
-    where
-        events.occurred_at < member_conversions.converted_at
-        and events.occurred_at
-        >= {{ dbt.dateadd('day', -observation_days, 'member_conversions.converted_at') }}
-),
+    active_members as (
+        select distinct
+            member_conversions.user_id,
+            member_conversions.account_id
+        from member_conversions
+        inner join events
+            on
+                member_conversions.user_id = events.user_id
+                and member_conversions.account_id = events.account_id
+        where
+            events.occurred_at < member_conversions.converted_at
+            and events.occurred_at
+            >= {{ dbt.dateadd('day', -observation_days, 'member_conversions.converted_at') }}
+    ),
 
 {% endif %}
 user_conversions as (
@@ -78,8 +78,8 @@ user_conversions as (
     group by member_conversions.user_id
 ),
 
-{#- a member who does not count as converting is still unmeasurable after the account's
-    conversion: their later behaviour is a paying customer's -#}
+-- a member who does not count as converting
+-- is still unmeasurable after the account's conversion (a paying customer's behaviour)
 user_account_conversions as (
     select
         user_id,

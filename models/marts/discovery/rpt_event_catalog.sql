@@ -56,15 +56,30 @@ entity_events as (
 ),
 
 behaviours as (
-    select entity, entity_id, 'event' as feature_type, event_name as feature_id, occurred_at
+    select
+        entity,
+        entity_id,
+        'event' as feature_type,
+        event_name as feature_id,
+        occurred_at
     from entity_events
     where event_name is not null
     union all
-    select entity, entity_id, 'page_path' as feature_type, page_path as feature_id, occurred_at
+    select
+        entity,
+        entity_id,
+        'page_path' as feature_type,
+        page_path as feature_id,
+        occurred_at
     from entity_events
     where page_path is not null
     union all
-    select entity, entity_id, 'page_host' as feature_type, page_host as feature_id, occurred_at
+    select
+        entity,
+        entity_id,
+        'page_host' as feature_type,
+        page_host as feature_id,
+        occurred_at
     from entity_events
     where page_host is not null
 ),
@@ -114,8 +129,8 @@ best_ranked as (
     select
         frequency_lift.*,
         row_number() over (
-            partition by entity, feature_type, feature_id
-            order by lift_rank asc
+            partition by frequency_lift.entity, frequency_lift.feature_type, frequency_lift.feature_id
+            order by frequency_lift.lift_rank asc
         ) as best_rank
     from frequency_lift
 ),

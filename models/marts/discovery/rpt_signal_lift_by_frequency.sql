@@ -42,16 +42,40 @@ doer_quantiles as (
 ),
 
 cutoff_candidates as (
-    select entity, feature_type, feature_id, 'at_least_once' as cutoff_label, 1 as label_order, 1 as cutoff_count
+    select
+        entity,
+        feature_type,
+        feature_id,
+        'at_least_once' as cutoff_label,
+        1 as label_order,
+        1 as cutoff_count
     from doer_quantiles
     union all
-    select entity, feature_type, feature_id, 'median' as cutoff_label, 2 as label_order, cast(ceil(p50) as {{ dbt.type_bigint() }}) as cutoff_count
+    select
+        entity,
+        feature_type,
+        feature_id,
+        'median' as cutoff_label,
+        2 as label_order,
+        cast(ceil(p50) as {{ dbt.type_bigint() }}) as cutoff_count
     from doer_quantiles
     union all
-    select entity, feature_type, feature_id, 'p75' as cutoff_label, 3 as label_order, cast(ceil(p75) as {{ dbt.type_bigint() }}) as cutoff_count
+    select
+        entity,
+        feature_type,
+        feature_id,
+        'p75' as cutoff_label,
+        3 as label_order,
+        cast(ceil(p75) as {{ dbt.type_bigint() }}) as cutoff_count
     from doer_quantiles
     union all
-    select entity, feature_type, feature_id, 'p90' as cutoff_label, 4 as label_order, cast(ceil(p90) as {{ dbt.type_bigint() }}) as cutoff_count
+    select
+        entity,
+        feature_type,
+        feature_id,
+        'p90' as cutoff_label,
+        4 as label_order,
+        cast(ceil(p90) as {{ dbt.type_bigint() }}) as cutoff_count
     from doer_quantiles
 ),
 
@@ -84,7 +108,7 @@ did_counts as (
             cutoffs.entity = behaviour_counts.entity
             and cutoffs.feature_type = behaviour_counts.feature_type
             and cutoffs.feature_id = behaviour_counts.feature_id
-            and behaviour_counts.behaviour_count >= cutoffs.cutoff_count
+            and cutoffs.cutoff_count <= behaviour_counts.behaviour_count
     inner join population
         on
             behaviour_counts.entity = population.entity
@@ -131,7 +155,13 @@ flagged as (
 
 final as (
     select
-        entity || '|' || feature_type || '|' || feature_id || '|' || cast(cutoff_count as {{ dbt.type_string() }})
+        entity
+        || '|'
+        || feature_type
+        || '|'
+        || feature_id
+        || '|'
+        || cast(cutoff_count as {{ dbt.type_string() }})
             as frequency_lift_id,
         entity,
         feature_type,

@@ -32,7 +32,7 @@ met as (
             suggested.entity = behaviour_counts.entity
             and suggested.feature_type = behaviour_counts.feature_type
             and suggested.feature_id = behaviour_counts.feature_id
-            and behaviour_counts.behaviour_count >= suggested.threshold
+            and suggested.threshold <= behaviour_counts.behaviour_count
 ),
 
 scores as (
@@ -59,7 +59,8 @@ entity_totals as (
         entity,
         count(*) as population_count,
         sum(case when is_converted then 1 else 0 end) as converted_count,
-        ({{ dbt.datediff('min(signup_date)', 'max(signup_date)', 'day') }} + 1) / 7.0 as week_count
+        ({{ dbt.datediff('min(signup_date)', 'max(signup_date)', 'day') }} + 1)  -- noqa: LT05
+        / 7.0 as week_count
     from scores
     group by entity
 ),

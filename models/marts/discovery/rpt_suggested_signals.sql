@@ -65,6 +65,9 @@ final as (
                 then 'Did ' || replace(feature_id, '_', ' ') || ' {value} times in the last {window} days'
             else 'Viewed ' || feature_id || ' {value} times in the last {window} days'
         end as reason_template,
+        'suggested_' || entity || '|suggested_' || cast(suggestion_rank as {{ dbt.type_string() }})
+        || '_' || case when feature_type = 'event' then 'event' else 'page' end
+            as suggested_signal_id,
         entity,
         feature_type,
         feature_id,

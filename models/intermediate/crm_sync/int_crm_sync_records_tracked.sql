@@ -5,7 +5,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=pql_incremental_strategy(),
         unique_key='sync_key',
         on_schema_change='fail',
         full_refresh=false,

@@ -1,8 +1,13 @@
-{#- dbt-spark's seed insert, with each value written as a Spark SQL literal instead of a
-    binding: the session method pastes bindings into the SQL unquoted, so a value with an
-    apostrophe broke the statement and an empty cell became the text 'None'. Here an empty cell
-    is null, text is quoted with Spark's escapes (backslash and quote), numbers and booleans are
-    literals, and every value is cast to its column's type (spark_data_type). -#}
+{#- dbt-spark's seed insert, made faithful to the CSV file.
+    dbt hands seeds over as an agate table in which the text `null` and an empty cell are both
+    None, and dbt-spark pastes values into the SQL unquoted (an apostrophe broke the statement,
+    an empty cell became the text 'None').
+    - Session method (Spark in this process, so it can read the project's file): Spark's own CSV
+      reader reads the seed file (RFC 4180 quoting, an empty cell is null, the text `null` stays
+      text, as dbt-duckdb reads seeds), and each column is cast to its type.
+    - Other methods (a remote cluster cannot read the file): each value is written as a Spark
+      SQL literal; an empty cell and the text `null` are both null there, as on other adapters.
+    Types: the seed YAML's column_types through spark_data_type (`varchar` -> `string`). -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
     {%- set column_override = model['config'].get('column_types', {}) -%}
     {%- set types = [] -%}
@@ -10,6 +15,34 @@
         {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
         {%- do types.append(spark_data_type(column_override.get(col_name, inferred_type))) -%}
     {%- endfor -%}
+    {%- set csv_path = agate_table.original_abspath if agate_table.original_abspath is defined else none -%}
+    {%- if target.method == 'session' and csv_path -%}
+        {%- set view = this.identifier ~ '__pql_csv' -%}
+        {%- call statement('pql_seed_csv_view') -%}
+            create or replace temporary view {{ view }}
+            using csv
+            options (
+                path '{{ csv_path | replace("\\", "\\\\") | replace("'", "\\'") }}',
+                header 'true',
+                quote '"',
+                escape '"',
+                multiLine 'true',
+                sep '{{ model['config'].get('delimiter', ',') }}',
+                mode 'FAILFAST'
+            )
+        {%- endcall -%}
+        {%- set sql -%}
+            insert into {{ this.render() }}
+            select
+                {%- for col_name in agate_table.column_names %}
+                cast(`{{ col_name }}` as {{ types[loop.index0] }}){{ ',' if not loop.last }}
+                {%- endfor %}
+            from {{ view }}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- do adapter.add_query('drop view if exists ' ~ view) -%}
+        {{ return(sql) }}
+    {%- endif -%}
     {%- set statements = [] -%}
     {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
         {%- set sql -%}

@@ -5,8 +5,8 @@ new data equals a full refresh. Slow (Spark on 2 cores), so skipped unless PQL_T
 
 Models downstream of the Python models (which dbt-spark cannot run) are excluded while their
 SQL twins are not in the project: PQL_SPARK_EXCLUDE (default below) names them; set it empty
-once the twins build on Spark. Each dbt command's wall time and the peak memory of dbt plus its
-Spark JVM are printed (pytest -s) and written to PQL_ENGINE_REPORT when set.
+once the twins build on Spark. Each command's wall time, CPU time and the peak memory of dbt
+plus its Spark JVM are printed (pytest -s) and written to PQL_ENGINE_REPORT when set.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ LOOKBACK_DAYS = 3
 MEASURED: dict[str, dict] = {}
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants (dbt and the JVM it starts)."""
+def _tree_usage(root: int) -> tuple[int, float]:
+    """Resident memory (KB) and CPU seconds so far of a process and all its descendants (dbt
+    and the JVM it starts). CPU seconds do not depend on how loaded the machine is."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -50,17 +51,19 @@ def _tree_rss_kb(root: int) -> int:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(parent, []).append(int(entry))
-    total, stack = 0, [root]
+    rss, ticks, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
         try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    rss += int(line.split()[1])
         except OSError:
             continue
-    return total
+    return rss, ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _measured_run(label: str, command: list[str], env: dict, cwd: Path) -> str:
@@ -69,11 +72,12 @@ def _measured_run(label: str, command: list[str], env: dict, cwd: Path) -> str:
     with subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as process:
-        peak = [0]
+        peak, cpu = [0], [0.0]
 
         def sample() -> None:
             while process.poll() is None:
-                peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+                rss, seconds = _tree_usage(process.pid)
+                peak[0], cpu[0] = max(peak[0], rss), max(cpu[0], seconds)
                 time.sleep(0.5)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -81,8 +85,15 @@ def _measured_run(label: str, command: list[str], env: dict, cwd: Path) -> str:
         output, _ = process.communicate()
         sampler.join()
     seconds = time.monotonic() - started
-    MEASURED[label] = {"seconds": round(seconds, 1), "peak_rss_mb": round(peak[0] / 1024)}
-    print(f"\n[spark] {label}: {seconds:.0f} s, peak RSS {peak[0] / 1024:.0f} MB")
+    MEASURED[label] = {
+        "wall_seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu[0], 1),
+        "peak_rss_mb": round(peak[0] / 1024),
+    }
+    print(
+        f"\n[spark] {label}: {seconds:.0f} s wall, {cpu[0]:.0f} s CPU, "
+        f"peak RSS {peak[0] / 1024:.0f} MB"
+    )
     report = os.environ.get("PQL_ENGINE_REPORT")
     if report:
         Path(report).write_text(json.dumps(MEASURED, indent=2))

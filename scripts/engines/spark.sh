@@ -20,5 +20,5 @@ report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 start=$(date +%s)
 PQL_TEST_SPARK=1 PQL_ENGINE_REPORT="$report" .venv/bin/python -m pytest tests/test_engines_spark.py -q -s -p no:cacheprovider "$@"
-echo "spark: passed in $(( $(date +%s) - start )) s; per step (wall seconds, peak RSS of dbt + JVM):"
+echo "spark: passed in $(( $(date +%s) - start )) s; per step (wall and CPU seconds, peak RSS of dbt + JVM):"
 cat "$report"

@@ -35,14 +35,17 @@ def _env_var(name: str, default=_MISSING) -> str:
 
 
 def spark_parameters(profiles_path: Path = REPO_ROOT / "profiles.yml") -> dict[str, str]:
-    """The server_side_parameters of the `spark` output of profiles.yml, rendered as dbt renders
-    them (env_var with defaults), so this process opens the catalog dbt will use."""
-    env = jinja2.Environment()
-    rendered = env.from_string(profiles_path.read_text()).render(env_var=_env_var)
-    outputs = yaml.safe_load(rendered)["pql"]["outputs"]
+    """The server_side_parameters of the `spark` output of profiles.yml, each rendered as dbt
+    renders it (env_var with defaults), so this process opens the catalog dbt will use. Only
+    the spark output is rendered: other outputs may need env vars this run does not set."""
+    outputs = yaml.safe_load(profiles_path.read_text())["pql"]["outputs"]
     if "spark" not in outputs:
         raise KeyError(f"{profiles_path}: no `spark` output under pql.outputs")
-    return {str(k): str(v) for k, v in outputs["spark"]["server_side_parameters"].items()}
+    env = jinja2.Environment()
+    return {
+        str(key): env.from_string(str(value)).render(env_var=_env_var)
+        for key, value in outputs["spark"]["server_side_parameters"].items()
+    }
 
 
 def spark_session():

@@ -32,7 +32,7 @@
             select {{ columns }}
             from {{ source }}
         {%- endcall -%}
-        {%- do adapter.drop_relation(target) -%}
+        {%- do adapter.drop_relation(existing) -%}
         alter table {{ next_relation }} rename to {{ target }}
     {%- elif strategy == 'append' -%}
         {{ get_insert_into_sql(source, target) }}

@@ -689,6 +689,11 @@ def _clean(value):
     return value
 
 
+def _as_list(value) -> list:
+    """A list var as dbt hands it over: the list itself, or its text."""
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
 def to_table(records: list[dict]):
     """The records as an Arrow table with explicit types (so an empty record type still has
     typed columns)."""
@@ -718,7 +723,7 @@ def model(dbt, session):
         window_days=int(dbt.config.get("window_days")),
         seed=int(dbt.config.get("seed")),
         regularisation_c=float(dbt.config.get("regularisation_c")),
-        band_percentiles=json.loads(dbt.config.get("band_percentiles")),
+        band_percentiles=_as_list(dbt.config.get("band_percentiles")),
     )
     points = _rows(dbt.ref("int_learned_score_points"))
     features = _tuples(

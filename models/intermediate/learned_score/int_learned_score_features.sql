@@ -67,7 +67,7 @@ identifies as (
     select * from {{ ref('stg_cdp__identifies') }}
 ),
 
-groups as (
+group_calls as (
     select * from {{ ref('stg_cdp__groups') }}
 ),
 
@@ -123,7 +123,7 @@ signal_values as (
         on
             entity_dates.definition_id = contributions.definition_id
             and entity_dates.entity_id = contributions.entity_id
-            and contributions.available_date <= entity_dates.as_of_date
+            and entity_dates.as_of_date >= contributions.available_date
     inner join signal_settings
         on
             contributions.definition_id = signal_settings.definition_id
@@ -237,7 +237,7 @@ milestone_values as (
         on
             entity_dates.entity = milestones_known.entity
             and entity_dates.entity_id = milestones_known.entity_id
-            and milestones_known.known_date <= entity_dates.as_of_date
+            and entity_dates.as_of_date >= milestones_known.known_date
 ),
 
 user_emails_known as (
@@ -250,8 +250,12 @@ user_emails_known as (
             entity_dates.as_of_date,
             identifies.email_domain,
             row_number() over (
-                partition by entity_dates.definition_id, entity_dates.entity_id, entity_dates.as_of_date
-                order by identifies.received_at desc, identifies.occurred_at desc, identifies.message_id desc
+                partition by
+                    entity_dates.definition_id, entity_dates.entity_id, entity_dates.as_of_date
+                order by
+                    identifies.received_at desc,
+                    identifies.occurred_at desc,
+                    identifies.message_id desc
             ) as recency_rank
         from entity_dates
         inner join identifies
@@ -274,8 +278,12 @@ user_traits_known as (
             identifies.persona,
             identifies.signup_source,
             row_number() over (
-                partition by entity_dates.definition_id, entity_dates.entity_id, entity_dates.as_of_date
-                order by identifies.received_at desc, identifies.occurred_at desc, identifies.message_id desc
+                partition by
+                    entity_dates.definition_id, entity_dates.entity_id, entity_dates.as_of_date
+                order by
+                    identifies.received_at desc,
+                    identifies.occurred_at desc,
+                    identifies.message_id desc
             ) as recency_rank
         from entity_dates
         inner join identifies
@@ -298,21 +306,25 @@ account_traits_known as (
             entity_dates.entity,
             entity_dates.entity_id,
             entity_dates.as_of_date,
-            groups.employee_count,
-            groups.industry,
+            group_calls.employee_count,
+            group_calls.industry,
             row_number() over (
-                partition by entity_dates.definition_id, entity_dates.entity_id, entity_dates.as_of_date
-                order by groups.received_at desc, groups.occurred_at desc, groups.message_id desc
+                partition by
+                    entity_dates.definition_id, entity_dates.entity_id, entity_dates.as_of_date
+                order by
+                    group_calls.received_at desc,
+                    group_calls.occurred_at desc,
+                    group_calls.message_id desc
             ) as recency_rank
         from entity_dates
-        inner join groups
+        inner join group_calls
             on
-                entity_dates.entity_id = groups.account_id
-                and {{ dbt.cast('groups.received_at', 'date') }} <= entity_dates.as_of_date
+                entity_dates.entity_id = group_calls.account_id
+                and {{ dbt.cast('group_calls.received_at', 'date') }} <= entity_dates.as_of_date
         where
             entity_dates.entity = 'account'
-            and groups.traits_json is not null
-            and not groups.is_traits_malformed
+            and group_calls.traits_json is not null
+            and not group_calls.is_traits_malformed
     ) as ranked
     where recency_rank = 1
 ),
@@ -424,7 +436,7 @@ activity_known as (
         on
             entity_dates.entity = activity_days.entity
             and entity_dates.entity_id = activity_days.entity_id
-            and activity_days.available_date <= entity_dates.as_of_date
+            and entity_dates.as_of_date >= activity_days.available_date
     group by
         entity_dates.definition_id,
         entity_dates.entity,
@@ -439,7 +451,8 @@ recency_values as (
         entity_id,
         as_of_date,
         'recency:days_since_first_activity' as feature_name,
-        {{ dbt.datediff('first_active_date', 'as_of_date', 'day') }} as feature_value
+        {{ dbt.datediff('first_active_date', 'as_of_date', 'day') }}
+            as feature_value
     from activity_known
 
     union all
@@ -450,7 +463,8 @@ recency_values as (
         entity_id,
         as_of_date,
         'recency:days_since_last_activity' as feature_name,
-        {{ dbt.datediff('last_active_date', 'as_of_date', 'day') }} as feature_value
+        {{ dbt.datediff('last_active_date', 'as_of_date', 'day') }}
+            as feature_value
     from activity_known
 
     union all

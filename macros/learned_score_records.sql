@@ -15,7 +15,7 @@
             {%- for name, type in columns %}
                 cast(null as {{ type }}) as {{ name }}{% if not loop.last %},{% endif %}
             {%- endfor %}
-        {#- no rows: the score is off or cannot run on this target -#}
+        {#- no rows: the score is off or cannot run on this target #}
         from (select 1 as no_row) as nothing
         where 1 = 0
     {%- endif %}

@@ -312,3 +312,36 @@ def test_two_builds_give_identical_scores(trained_twice):
         db, "select count(*) from main_marts.dim_pql_leads where learned_probability is not null"
     )
     assert carried > 0
+
+
+def test_switched_off_the_marts_build_with_typed_null_columns(built, tmp_path):
+    """var pql_learned_score_enabled false (as on a target without Python models): the Python
+    model is disabled, its readers are typed and empty, the marts keep null learned columns."""
+    db = tmp_path / "pql.duckdb"
+    shutil.copyfile(built.db, db)
+    run_dbt(
+        [
+            "run",
+            "--select",
+            "int_learned_scores",
+            "rpt_learned_score_validation",
+            "dim_pqa_accounts",
+            "--vars",
+            "{pql_learned_score_enabled: false}",
+        ],
+        db,
+        tmp_path,
+    )
+    assert scalar(db, "select count(*) from main_marts.rpt_learned_score_validation") == 0
+    types = dict(
+        query(
+            db,
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'int_learned_scores'",
+        )
+    )
+    assert types["probability"] == "DECIMAL(28,6)"
+    assert types["as_of_date"] == "DATE"
+    rows = query(db, "select count(*), count(learned_band) from main_marts.dim_pqa_accounts")
+    assert rows[0][0] > 0
+    assert rows[0][1] == 0

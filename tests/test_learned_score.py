@@ -163,6 +163,20 @@ def test_factors_in_words_for_a_known_entity():
     assert advice[0]["suggested_weight"] == 30
 
 
+def test_gradient_boosting_is_an_option_with_the_same_outputs():
+    points, values = synthetic()
+    settings = learned.Settings(model_kind="gradient_boosting", min_examples=20, window_days=7)
+    records = learned.evaluate_definition("d", points, values, CATALOG, SIGNALS, settings)
+    report = by_type(records, "validation")[0]
+    assert report["status"] == "trained"
+    assert report["model_kind"] == "gradient_boosting"
+    assert report["model_auc"] > 0.7
+    (score,) = [r for r in by_type(records, "score") if r["entity_id"] == "known_user"]
+    assert "Created 9 projects in the last 14 days" in score["top_positive_factors"]
+    with pytest.raises(ValueError, match="pql_learned_score_model"):
+        learned.Settings(model_kind="forest")
+
+
 def test_describe_reads_like_a_sentence():
     catalog = {
         "signal:integration_connected": {

@@ -241,7 +241,10 @@ final as (
         reasons,
         qualified_at,
         assigned_owner,
-        owner_type
+        owner_type,
+        learned_probability,
+        learned_band,
+        learned_top_factors
     from final_ranked
     where row_rank = 1
 )

@@ -498,7 +498,7 @@ final as (
         entity_id,
         as_of_date,
         feature_name,
-        cast(feature_value as {{ dbt.type_float() }}) as feature_value
+        cast(feature_value as {{ type_double() }}) as feature_value
     from all_values
     where feature_value is not null
 )

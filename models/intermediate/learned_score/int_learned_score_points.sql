@@ -96,7 +96,7 @@ final as (
         entity_id,
         as_of_date,
         rule_is_qualified,
-        cast(rule_score as {{ dbt.type_float() }}) as rule_score,
+        cast(rule_score as {{ type_double() }}) as rule_score,
         is_converted,
         is_outcome_complete
     from points

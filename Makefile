@@ -13,7 +13,7 @@ DEMO_ARGS ?= --accounts 2000 --days 180 --seed 42
 BENCH_ARGS ?=
 REPORT ?= $(CURDIR)/target/pql_report.html
 
-.PHONY: help venv demo report screenshot test lint pytest bench docs clean
+.PHONY: help venv demo report screenshot test lint pytest test-engines bench docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ lint: $(STAMP)  ## ruff and sqlfluff
 
 pytest: $(STAMP)  ## the test suite (builds the project into temporary DuckDB files)
 	$(BIN)/python -m pytest
+
+test-engines: $(STAMP)  ## the project on PostgreSQL and a local Spark; dbt-databricks parse
+	scripts/engines/run_postgres_suite.sh
+	scripts/engines/run_spark_suite.sh
 
 test: lint pytest  ## lint and the whole test suite (what .ci/run calls)
 

@@ -43,19 +43,39 @@ owners as (
     select * from {{ ref('int_accounts_routed_to_owners') }}
 ),
 
+learned_scores as (
+    {#- optional learned-score fields (null when the score is off or refused); the probability
+        rounded to 0.01 so a retrained model's small drifts do not re-send every record -#}
+    select
+        definition_id,
+        entity_id,
+        cast(round(probability, 2) as {{ dbt.type_numeric() }}) as learned_probability,
+        band as learned_band,
+        top_positive_factors as learned_top_factors
+    from {{ ref('int_learned_scores') }}
+),
+
 personal_email_domains as (
     select * from {{ ref('personal_email_domains') }}
+),
+
+catch_all_rule_ranked as (
+    select
+        owner,
+        owner_type,
+        row_number() over (order by priority desc) as row_rank
+    from {{ ref('routing_rules') }}
+    where
+        min_employees is null and max_employees is null and countries is null
+        and industries is null and plans is null
 ),
 
 catch_all_rule as (
     select
         owner,
         owner_type
-    from {{ ref('routing_rules') }}
-    where
-        min_employees is null and max_employees is null and countries is null
-        and industries is null and plans is null
-    qualify row_number() over (order by priority desc) = 1
+    from catch_all_rule_ranked
+    where row_rank = 1
 ),
 
 ranked_states as (
@@ -106,12 +126,19 @@ user_records as (
         states.reasons,
         states.qualified_at,
         coalesce(owners.assigned_owner, catch_all_rule.owner) as assigned_owner,
-        coalesce(owners.owner_type, catch_all_rule.owner_type) as owner_type
+        coalesce(owners.owner_type, catch_all_rule.owner_type) as owner_type,
+        learned_scores.learned_probability,
+        learned_scores.learned_band,
+        learned_scores.learned_top_factors
     from ranked_states as states
     inner join users
         on states.entity_id = users.user_id
     left join contact_matches
         on states.entity_id = contact_matches.user_id
+    left join learned_scores
+        on
+            states.definition_id = learned_scores.definition_id
+            and states.entity_id = learned_scores.entity_id
     left join user_accounts
         on states.entity_id = user_accounts.user_id
     left join accounts
@@ -149,12 +176,19 @@ account_records as (
         states.reasons,
         states.qualified_at,
         owners.assigned_owner,
-        owners.owner_type
+        owners.owner_type,
+        learned_scores.learned_probability,
+        learned_scores.learned_band,
+        learned_scores.learned_top_factors
     from ranked_states as states
     inner join accounts
         on states.entity_id = accounts.account_id
     left join crm_matches
         on states.entity_id = crm_matches.account_id
+    left join learned_scores
+        on
+            states.definition_id = learned_scores.definition_id
+            and states.entity_id = learned_scores.entity_id
     left join owners
         on states.entity_id = owners.account_id
     left join personal_email_domains
@@ -178,12 +212,41 @@ records as (
     select * from account_records
 ),
 
+final_ranked as (
+    select
+        records.*,
+        row_number() over (
+            partition by records.sync_key
+            order by {{ status_priority('records.status') }}, records.score desc, records.entity_id
+        ) as row_rank
+    from records
+),
+
 final as (
-    select * from records
-    qualify row_number() over (
-        partition by sync_key
-        order by {{ status_priority('status') }}, score desc, entity_id
-    ) = 1
+    select
+        sync_key,
+        entity,
+        entity_id,
+        crm_object,
+        crm_record_id,
+        email,
+        full_name,
+        company_name,
+        account_domain,
+        definition_id,
+        definition_version,
+        status,
+        score,
+        tier,
+        reasons,
+        qualified_at,
+        assigned_owner,
+        owner_type,
+        learned_probability,
+        learned_band,
+        learned_top_factors
+    from final_ranked
+    where row_rank = 1
 )
 
 select * from final

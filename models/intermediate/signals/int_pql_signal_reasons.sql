@@ -1,0 +1,140 @@
+{#- The reasons an entity is scored as it is, from every date any of its signal intervals
+    starts (until the next such date): the strongest signals carrying weight (by weight x
+    factor, at most reason_limit of them), rendered from their reason templates, and the
+    signals firing at full weight. -#}
+{#- How many reasons a state lists: what a sales rep reads, not a threshold. -#}
+{%- set reason_limit = 3 -%}
+with
+
+config as (
+    select * from {{ ref('int_pql_config_validated') }}
+),
+
+intervals as (
+    select * from {{ ref('int_pql_signal_intervals') }}
+),
+
+signal_settings as (
+    select distinct
+        definition_id,
+        signal_id,
+        window_days,
+        threshold,
+        weight,
+        reason_template
+    from config
+),
+
+change_dates as (
+    select distinct
+        definition_id,
+        entity_id,
+        valid_from as change_date
+    from intervals
+),
+
+-- for every change date and signal of the definition, the start of the interval holding it
+signal_asof as (
+    select
+        change_dates.definition_id,
+        change_dates.entity_id,
+        change_dates.change_date,
+        signal_settings.signal_id,
+        max(intervals.valid_from) over (
+            partition by change_dates.definition_id, change_dates.entity_id, signal_settings.signal_id
+            order by change_dates.change_date
+            rows between unbounded preceding and current row
+        ) as interval_from
+    from change_dates
+    inner join signal_settings
+        on change_dates.definition_id = signal_settings.definition_id
+    left join intervals
+        on
+            change_dates.definition_id = intervals.definition_id
+            and change_dates.entity_id = intervals.entity_id
+            and signal_settings.signal_id = intervals.signal_id
+            and change_dates.change_date = intervals.valid_from
+),
+
+signal_states as (
+    select
+        signal_asof.definition_id,
+        signal_asof.entity_id,
+        signal_asof.change_date,
+        signal_asof.signal_id,
+        signal_settings.weight,
+        intervals.factor,
+        replace(
+            replace(
+                replace(
+                    signal_settings.reason_template,
+                    '{value}',
+                    cast(cast(round(intervals.signal_value) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+                ),
+                '{window}',
+                coalesce(cast(signal_settings.window_days as {{ dbt.type_string() }}), '')
+            ),
+            '{threshold}',
+            cast(cast(round(signal_settings.threshold) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+        )
+        || case when intervals.factor < 1 then ' (fading)' else '' end as reason
+    from signal_asof
+    inner join intervals
+        on
+            signal_asof.definition_id = intervals.definition_id
+            and signal_asof.entity_id = intervals.entity_id
+            and signal_asof.signal_id = intervals.signal_id
+            and signal_asof.interval_from = intervals.valid_from
+    inner join signal_settings
+        on
+            signal_asof.definition_id = signal_settings.definition_id
+            and signal_asof.signal_id = signal_settings.signal_id
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by definition_id, entity_id, change_date
+            order by weight * factor desc, signal_id
+        ) as reason_rank
+    from signal_states
+    where factor > 0
+),
+
+listed as (
+    select
+        definition_id,
+        entity_id,
+        change_date,
+        {{ pql_ordered_listagg(
+            "case when reason_rank <= " ~ reason_limit ~ " then reason end",
+            "'; '",
+            'reason_rank',
+        ) }} as reasons,
+        {{ pql_ordered_listagg(
+            'case when factor >= 1 then signal_id end', "', '", 'reason_rank'
+        ) }} as signals_fired,
+        sum(case when factor >= 1 then 1 else 0 end) as signals_fired_count
+    from ranked
+    group by definition_id, entity_id, change_date
+),
+
+-- a date on which no signal carries weight has no reasons
+final as (
+    select
+        change_dates.definition_id,
+        change_dates.entity_id,
+        change_dates.change_date,
+        coalesce(listed.reasons, '') as reasons,
+        coalesce(listed.signals_fired, '') as signals_fired,
+        coalesce(listed.signals_fired_count, 0) as signals_fired_count
+    from change_dates
+    left join listed
+        on
+            change_dates.definition_id = listed.definition_id
+            and change_dates.entity_id = listed.entity_id
+            and change_dates.change_date = listed.change_date
+)
+
+select * from final

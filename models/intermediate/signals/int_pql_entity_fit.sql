@@ -10,39 +10,45 @@ fit_rules as (
     select * from {{ ref('pql_fit_rules') }}
 ),
 
-matches as (
+candidates as (
     select
         attributes.entity,
         attributes.entity_id,
+        attributes.attribute_value,
         fit_rules.rule_id,
-        cast(fit_rules.weight as {{ dbt.type_numeric() }}) as weight,
-        replace(fit_rules.reason, '{value}', attributes.attribute_value) as reason
+        fit_rules.operator,
+        fit_rules.value as rule_value,
+        fit_rules.weight,
+        fit_rules.reason,
+        {{ dbt.safe_cast('attributes.attribute_value', dbt.type_numeric()) }} as attribute_number,
+        {{ dbt.safe_cast('fit_rules.value', dbt.type_numeric()) }} as rule_number
     from attributes
     inner join fit_rules
         on
             attributes.entity = fit_rules.entity
             and attributes.attribute_name = fit_rules.attribute
+),
+
+matches as (
+    select
+        entity,
+        entity_id,
+        rule_id,
+        cast(weight as {{ dbt.type_numeric() }}) as weight,
+        replace(reason, '{value}', attribute_value) as reason
+    from candidates
     where
-        case fit_rules.operator
-            when '=' then attributes.attribute_value = lower(fit_rules.value)
-            when '!=' then attributes.attribute_value != lower(fit_rules.value)
-            when '>='
-                then {{ dbt.safe_cast('attributes.attribute_value', dbt.type_numeric()) }}
-                >= cast(fit_rules.value as {{ dbt.type_numeric() }})
-            when '<='
-                then {{ dbt.safe_cast('attributes.attribute_value', dbt.type_numeric()) }}
-                <= cast(fit_rules.value as {{ dbt.type_numeric() }})
-            when '>'
-                then {{ dbt.safe_cast('attributes.attribute_value', dbt.type_numeric()) }}
-                > cast(fit_rules.value as {{ dbt.type_numeric() }})
-            when '<'
-                then {{ dbt.safe_cast('attributes.attribute_value', dbt.type_numeric()) }}
-                < cast(fit_rules.value as {{ dbt.type_numeric() }})
+        case operator
+            when '=' then attribute_value = lower(rule_value)
+            when '!=' then attribute_value != lower(rule_value)
+            when '>=' then attribute_number >= rule_number
+            when '<=' then attribute_number <= rule_number
+            when '>' then attribute_number > rule_number
+            when '<' then attribute_number < rule_number
             when 'in'
                 then
                     position(
-                        '|' || attributes.attribute_value || '|'
-                        in '|' || lower(fit_rules.value) || '|'
+                        '|' || attribute_value || '|' in '|' || lower(rule_value) || '|'
                     ) > 0
         end
 ),

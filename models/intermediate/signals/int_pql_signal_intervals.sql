@@ -38,8 +38,10 @@ contributions_with_exit as (
         settings.aggregation,
         case
             when settings.window_days is not null
-                then
-                    cast({{ dbt.dateadd('day', 'settings.window_days', 'contributions.occurred_date') }} as date)
+                then cast(
+                    {{ dbt.dateadd('day', 'settings.window_days', 'contributions.occurred_date') }}
+                    as date
+                )
         end as leaves_on
     from contributions
     inner join settings

@@ -1,9 +1,14 @@
-{#- The reasons an entity is scored as it is, from every date any of its signal intervals
-    starts (until the next such date): the strongest signals carrying weight (by weight x
+{#- The reasons an entity is scored as it is, from every date up to the as-of date (the last
+    day any clean event was loaded) on which any of its signal intervals starts (until the next
+    such date): the strongest signals carrying weight (by weight x
     factor, at most reason_limit of them), rendered from their reason templates, and the
     signals firing at full weight. -#}
 {#- How many reasons a state lists: what a sales rep reads, not a threshold. -#}
 {%- set reason_limit = 3 -%}
+{#- Numbers in reasons are shown without decimals. -#}
+{%- set as_whole = ' as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')' -%}
+{%- set value_text = 'cast(cast(round(intervals.signal_value)' ~ as_whole -%}
+{%- set threshold_text = 'cast(cast(round(signal_settings.threshold)' ~ as_whole -%}
 with
 
 config as (
@@ -12,6 +17,15 @@ config as (
 
 intervals as (
     select * from {{ ref('int_pql_signal_intervals') }}
+),
+
+events as (
+    select * from {{ ref('int_events_deduplicated') }}
+),
+
+as_of as (
+    select cast(max(resolved_received_at) as date) as as_of_date
+    from events
 ),
 
 signal_settings as (
@@ -25,12 +39,15 @@ signal_settings as (
     from config
 ),
 
+-- up to the as-of date, as the state history
 change_dates as (
     select distinct
-        definition_id,
-        entity_id,
-        valid_from as change_date
+        intervals.definition_id,
+        intervals.entity_id,
+        intervals.valid_from as change_date
     from intervals
+    cross join as_of
+    where intervals.valid_from <= as_of.as_of_date
 ),
 
 -- for every change date and signal of the definition, the start of the interval holding it
@@ -41,7 +58,10 @@ signal_asof as (
         change_dates.change_date,
         signal_settings.signal_id,
         max(intervals.valid_from) over (
-            partition by change_dates.definition_id, change_dates.entity_id, signal_settings.signal_id
+            partition by
+                change_dates.definition_id,
+                change_dates.entity_id,
+                signal_settings.signal_id
             order by change_dates.change_date
             rows between unbounded preceding and current row
         ) as interval_from
@@ -66,16 +86,12 @@ signal_states as (
         intervals.factor,
         replace(
             replace(
-                replace(
-                    signal_settings.reason_template,
-                    '{value}',
-                    cast(cast(round(intervals.signal_value) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
-                ),
+                replace(signal_settings.reason_template, '{value}', {{ value_text }}),
                 '{window}',
                 coalesce(cast(signal_settings.window_days as {{ dbt.type_string() }}), '')
             ),
             '{threshold}',
-            cast(cast(round(signal_settings.threshold) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+            {{ threshold_text }}
         )
         || case when intervals.factor < 1 then ' (fading)' else '' end as reason
     from signal_asof

@@ -186,15 +186,37 @@ compared as (
     from assembled
 ),
 
+-- null-safe comparisons (is distinct from, spelt portably)
+flagged as (
+    select
+        *,
+        coalesce(
+            status != previous_status, not (status is null and previous_status is null)
+        ) as is_status_changed,
+        coalesce(
+            tier != previous_tier, not (tier is null and previous_tier is null)
+        ) as is_tier_changed,
+        coalesce(
+            score != previous_score, not (score is null and previous_score is null)
+        ) as is_score_changed,
+        coalesce(
+            reasons != previous_reasons, not (reasons is null and previous_reasons is null)
+        ) as is_reasons_changed,
+        coalesce(
+            fit_score != previous_fit_score, not (fit_score is null and previous_fit_score is null)
+        ) as is_fit_score_changed
+    from compared
+),
+
 changed as (
-    select * from compared
+    select * from flagged
     where
         previous_status is null
-        or status is distinct from previous_status
-        or tier is distinct from previous_tier
-        or score is distinct from previous_score
-        or reasons is distinct from previous_reasons
-        or fit_score is distinct from previous_fit_score
+        or is_status_changed
+        or is_tier_changed
+        or is_score_changed
+        or is_reasons_changed
+        or is_fit_score_changed
 ),
 
 final as (
@@ -214,14 +236,13 @@ final as (
         case
             when previous_status is null and status = 'qualified' then 'qualified'
             when previous_status is null then 'first_seen'
-            when status is distinct from previous_status and status = 'qualified'
-                then 'qualified'
+            when is_status_changed and status = 'qualified' then 'qualified'
             when
-                status is distinct from previous_status and previous_status = 'qualified'
+                is_status_changed and previous_status = 'qualified'
                 and status = 'not_qualified'
                 then 'disqualified'
-            when status is distinct from previous_status then status
-            when tier is distinct from previous_tier then 'tier_changed'
+            when is_status_changed then status
+            when is_tier_changed then 'tier_changed'
             else 'score_changed'
         end as change_type,
         score,

@@ -123,15 +123,20 @@ def fetch_runs(relation) -> list[tuple]:
     return sorted(rows, key=lambda row: row[:3])
 
 
+def arrow_table(columns: dict[str, list]):
+    """The status changes as an Arrow table (DuckDB reads it without a pandas round trip)."""
+    import pyarrow as pa
+
+    types = {"change_date": pa.date32()}
+    schema = pa.schema([(name, types.get(name, pa.string())) for name in columns])
+    return pa.table(columns, schema=schema)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     columns = status_changes(fetch_runs(dbt.ref("int_pql_qualification_runs")))
-    if hasattr(session, "register"):  # DuckDB: an Arrow table, no pandas round trip
-        import pyarrow as pa
-
-        types = {"change_date": pa.date32()}
-        schema = pa.schema([(name, types.get(name, pa.string())) for name in columns])
-        return pa.table(columns, schema=schema)
-    import pandas as pd
+    if hasattr(session, "register"):  # DuckDB
+        return arrow_table(columns)
+    import pandas as pd  # Databricks, Snowflake, BigQuery take a pandas frame
 
     return pd.DataFrame(columns)

@@ -102,7 +102,7 @@ walk (
             when
                 {{ step }} = 'qualify'
                 and {{ qualify_on }} > qualification_runs.run_start
-                and walk.status is distinct from 'not_qualified'
+                and coalesce(walk.status, '') != 'not_qualified'
                 then qualification_runs.run_start
         end,
         case {{ step }}
@@ -152,7 +152,7 @@ changes as (
         walk.change_date is not null
         and (
             walk.waiting_date is not null
-            or walk.changed_status is distinct from previous.status
+            or walk.changed_status != coalesce(previous.status, '')
         )
 ),
 

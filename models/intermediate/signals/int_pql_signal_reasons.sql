@@ -50,40 +50,16 @@ change_dates as (
     where intervals.valid_from <= as_of.as_of_date
 ),
 
--- for every change date and signal of the definition, the start of the interval holding it
-signal_asof as (
+-- every interval in which a signal carries weight, its reason rendered
+weighted_intervals as (
     select
-        change_dates.definition_id,
-        change_dates.entity_id,
-        change_dates.change_date,
-        signal_settings.signal_id,
-        max(intervals.valid_from) over (
-            partition by
-                change_dates.definition_id,
-                change_dates.entity_id,
-                signal_settings.signal_id
-            order by change_dates.change_date
-            rows between unbounded preceding and current row
-        ) as interval_from
-    from change_dates
-    inner join signal_settings
-        on change_dates.definition_id = signal_settings.definition_id
-    left join intervals
-        on
-            change_dates.definition_id = intervals.definition_id
-            and change_dates.entity_id = intervals.entity_id
-            and signal_settings.signal_id = intervals.signal_id
-            and change_dates.change_date = intervals.valid_from
-),
-
-signal_states as (
-    select
-        signal_asof.definition_id,
-        signal_asof.entity_id,
-        signal_asof.change_date,
-        signal_asof.signal_id,
-        signal_settings.weight,
+        intervals.definition_id,
+        intervals.entity_id,
+        intervals.signal_id,
+        intervals.valid_from,
+        intervals.valid_to,
         intervals.factor,
+        signal_settings.weight,
         replace(
             replace(
                 replace(signal_settings.reason_template, '{value}', {{ value_text }}),
@@ -94,17 +70,33 @@ signal_states as (
             {{ threshold_text }}
         )
         || case when intervals.factor < 1 then ' (fading)' else '' end as reason
-    from signal_asof
-    inner join intervals
-        on
-            signal_asof.definition_id = intervals.definition_id
-            and signal_asof.entity_id = intervals.entity_id
-            and signal_asof.signal_id = intervals.signal_id
-            and signal_asof.interval_from = intervals.valid_from
+    from intervals
     inner join signal_settings
         on
-            signal_asof.definition_id = signal_settings.definition_id
-            and signal_asof.signal_id = signal_settings.signal_id
+            intervals.definition_id = signal_settings.definition_id
+            and intervals.signal_id = signal_settings.signal_id
+    where intervals.factor > 0
+),
+
+-- the signals carrying weight on each change date: the intervals holding it
+signal_states as (
+    select
+        change_dates.definition_id,
+        change_dates.entity_id,
+        change_dates.change_date,
+        weighted_intervals.signal_id,
+        weighted_intervals.weight,
+        weighted_intervals.factor,
+        weighted_intervals.reason
+    from change_dates
+    inner join weighted_intervals
+        on
+            change_dates.definition_id = weighted_intervals.definition_id
+            and change_dates.entity_id = weighted_intervals.entity_id
+            and change_dates.change_date >= weighted_intervals.valid_from
+            -- an open interval never ends (a plain range condition keeps this a range join)
+            and change_dates.change_date
+            < coalesce(weighted_intervals.valid_to, cast('9999-12-31' as date))
 ),
 
 ranked as (
@@ -115,7 +107,6 @@ ranked as (
             order by weight * factor desc, signal_id
         ) as reason_rank
     from signal_states
-    where factor > 0
 ),
 
 listed as (

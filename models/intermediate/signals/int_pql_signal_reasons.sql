@@ -94,7 +94,7 @@ signal_states as (
             change_dates.definition_id = weighted_intervals.definition_id
             and change_dates.entity_id = weighted_intervals.entity_id
             and change_dates.change_date >= weighted_intervals.valid_from
-            -- an open interval never ends (a plain range condition keeps this a range join)
+            -- an open interval never ends; a plain range condition keeps this a range join
             and change_dates.change_date
             < coalesce(weighted_intervals.valid_to, cast('9999-12-31' as date))
 ),

@@ -5,6 +5,8 @@
 
     The statuses come from the anti-flapping rule: the Python model int_pql_statuses_debounced
     where the warehouse runs Python models, else its SQL twin int_pql_statuses_debounced_sql. -#}
+{#- The end of an open span: a plain range condition keeps the joins below range joins. -#}
+{%- set open_end = "cast('9999-12-31' as date)" -%}
 with
 
 config as (
@@ -82,86 +84,82 @@ boundaries as (
     where all_changes.change_date <= as_of.as_of_date
 ),
 
--- for every boundary, the latest status, score and reasons dates at or before it
-dated as (
+-- status, score and reasons as spans [change_date, next_change_date), so each boundary finds
+-- the one holding it with a range join
+status_spans as (
     select
-        boundaries.definition_id,
-        boundaries.entity_id,
-        boundaries.change_date,
-        max(statuses.change_date) over (
-            partition by boundaries.definition_id, boundaries.entity_id
-            order by boundaries.change_date
-            rows between unbounded preceding and current row
-        ) as status_date,
-        max(score_changes.change_date) over (
-            partition by boundaries.definition_id, boundaries.entity_id
-            order by boundaries.change_date
-            rows between unbounded preceding and current row
-        ) as score_date,
-        max(reasons.change_date) over (
-            partition by boundaries.definition_id, boundaries.entity_id
-            order by boundaries.change_date
-            rows between unbounded preceding and current row
-        ) as reasons_date
-    from boundaries
-    left join statuses
-        on
-            boundaries.definition_id = statuses.definition_id
-            and boundaries.entity_id = statuses.entity_id
-            and boundaries.change_date = statuses.change_date
-    left join score_changes
-        on
-            boundaries.definition_id = score_changes.definition_id
-            and boundaries.entity_id = score_changes.entity_id
-            and boundaries.change_date = score_changes.change_date
-    left join reasons
-        on
-            boundaries.definition_id = reasons.definition_id
-            and boundaries.entity_id = reasons.entity_id
-            and boundaries.change_date = reasons.change_date
+        *,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as next_change_date
+    from statuses
+),
+
+score_spans as (
+    select
+        *,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as next_change_date
+    from score_changes
+),
+
+reason_spans as (
+    select
+        *,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as next_change_date
+    from reasons
 ),
 
 assembled as (
     select
-        dated.definition_id,
+        boundaries.definition_id,
         definitions.definition_version,
         definitions.entity,
         definitions.motion,
-        dated.entity_id,
-        dated.change_date as valid_from,
-        statuses.status,
-        score_changes.behaviour_score as score,
+        boundaries.entity_id,
+        boundaries.change_date as valid_from,
+        status_spans.status,
+        score_spans.behaviour_score as score,
         definitions.score_threshold,
-        score_changes.fit_score,
-        score_changes.fit_reasons,
+        score_spans.fit_score,
+        score_spans.fit_reasons,
         tier_bands.tier,
-        coalesce(reasons.reasons, '') as reasons,
-        coalesce(reasons.signals_fired, '') as signals_fired,
-        coalesce(reasons.signals_fired_count, 0) as signals_fired_count
-    from dated
+        coalesce(reason_spans.reasons, '') as reasons,
+        coalesce(reason_spans.signals_fired, '') as signals_fired,
+        coalesce(reason_spans.signals_fired_count, 0) as signals_fired_count
+    from boundaries
     inner join definitions
-        on dated.definition_id = definitions.definition_id
-    left join statuses
+        on boundaries.definition_id = definitions.definition_id
+    left join status_spans
         on
-            dated.definition_id = statuses.definition_id
-            and dated.entity_id = statuses.entity_id
-            and dated.status_date = statuses.change_date
-    left join score_changes
+            boundaries.definition_id = status_spans.definition_id
+            and boundaries.entity_id = status_spans.entity_id
+            and boundaries.change_date >= status_spans.change_date
+            and boundaries.change_date < coalesce(status_spans.next_change_date, {{ open_end }})
+    left join score_spans
         on
-            dated.definition_id = score_changes.definition_id
-            and dated.entity_id = score_changes.entity_id
-            and dated.score_date = score_changes.change_date
-    left join reasons
+            boundaries.definition_id = score_spans.definition_id
+            and boundaries.entity_id = score_spans.entity_id
+            and boundaries.change_date >= score_spans.change_date
+            and boundaries.change_date < coalesce(score_spans.next_change_date, {{ open_end }})
+    left join reason_spans
         on
-            dated.definition_id = reasons.definition_id
-            and dated.entity_id = reasons.entity_id
-            and dated.reasons_date = reasons.change_date
+            boundaries.definition_id = reason_spans.definition_id
+            and boundaries.entity_id = reason_spans.entity_id
+            and boundaries.change_date >= reason_spans.change_date
+            and boundaries.change_date < coalesce(reason_spans.next_change_date, {{ open_end }})
     left join tier_bands
         on
-            score_changes.behaviour_score >= tier_bands.min_score
+            score_spans.behaviour_score >= tier_bands.min_score
             and (
                 tier_bands.next_min_score is null
-                or score_changes.behaviour_score < tier_bands.next_min_score
+                or score_spans.behaviour_score < tier_bands.next_min_score
             )
 ),
 

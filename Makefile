@@ -11,8 +11,9 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PQL_DUCKDB_PATH ?= $(CURDIR)/pql.duckdb
 DEMO_ARGS ?= --accounts 2000 --days 180 --seed 42
 BENCH_ARGS ?=
+REPORT ?= $(CURDIR)/target/pql_report.html
 
-.PHONY: help venv demo test lint pytest bench docs clean
+.PHONY: help venv demo report screenshot test lint pytest test-engines bench docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,12 +26,20 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)  ## create .venv with the pinned dependencies
 
-demo: $(STAMP)  ## generate the demo warehouse, dbt build it, print a summary
+demo: $(STAMP)  ## generate the demo warehouse, dbt build it, print a summary, write the report
 	@# A new demo warehouse each time, so the build is a first run: plain `dbt build`, no prior step.
 	rm -f $(PQL_DUCKDB_PATH) $(PQL_DUCKDB_PATH).wal
 	$(BIN)/python -m pql_demo --db $(PQL_DUCKDB_PATH) $(DEMO_ARGS)
 	$(BIN)/dbt build
 	$(BIN)/python -m pql_tools.summary --db $(PQL_DUCKDB_PATH)
+	$(BIN)/python -m pql_tools.report --db $(PQL_DUCKDB_PATH) --out $(REPORT)
+
+report: $(STAMP)  ## write the analyst report (one offline HTML file, REPORT=path) from the built warehouse
+	$(BIN)/python -m pql_tools.report --db $(PQL_DUCKDB_PATH) --out $(REPORT)
+
+screenshot: report  ## regenerate docs/img/report.png from the report (run make demo first)
+	scripts/browser.sh >/dev/null
+	$(BIN)/python -m pql_tools.report.browser $(REPORT) --screenshot docs/img/report.png --clip-height 1560
 
 lint: $(STAMP)  ## ruff and sqlfluff
 	$(BIN)/ruff check .
@@ -39,6 +48,9 @@ lint: $(STAMP)  ## ruff and sqlfluff
 
 pytest: $(STAMP)  ## the test suite (builds the project into temporary DuckDB files)
 	$(BIN)/python -m pytest
+
+test-engines: $(STAMP)  ## the project on PostgreSQL (private server started and stopped here)
+	scripts/engines/run_postgres_suite.sh
 
 test: lint pytest  ## lint and the whole test suite (what .ci/run calls)
 

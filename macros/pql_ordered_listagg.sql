@@ -4,7 +4,7 @@
     and sorted first. order_by is a comma-separated list of `expression [desc]` terms; a desc
     term must be numeric (Spark sorts it by its negation). -#}
 {% macro pql_ordered_listagg(measure, delimiter_text, order_by) -%}
-    {{ return(adapter.dispatch('pql_ordered_listagg')(measure, delimiter_text, order_by)) }}
+    {{ return(adapter.dispatch('pql_ordered_listagg', 'pql')(measure, delimiter_text, order_by)) }}
 {%- endmacro %}
 
 {% macro default__pql_ordered_listagg(measure, delimiter_text, order_by) -%}

@@ -23,19 +23,28 @@ RAW_OTHER_TABLES = (
 RAW_TABLES = RAW_EVENT_TABLES + RAW_OTHER_TABLES
 
 
-def run_dbt(args: list[str], db_path: Path, work_dir: Path, check: bool = True) -> str:
+def run_dbt(
+    args: list[str],
+    db_path: Path | None,
+    work_dir: Path,
+    check: bool = True,
+    env_overrides: dict[str, str] | None = None,
+) -> str:
     """Run one dbt command in a subprocess against `db_path`; raise with dbt's output on failure.
 
     dbt runs in its own process because dbt-duckdb and a test's own DuckDB connection cannot
-    hold the same file at once.
+    hold the same file at once. `env_overrides` selects another target (tests/test_engines.py:
+    PQL_TARGET and its connection variables); `db_path` is then None.
     """
     env = dict(os.environ)
     env.update(
         DBT_PROFILES_DIR=str(REPO_ROOT),
-        PQL_DUCKDB_PATH=str(db_path),
         PQL_DUCKDB_TEMP=str(work_dir / "duckdb_tmp"),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
+    if db_path is not None:
+        env["PQL_DUCKDB_PATH"] = str(db_path)
+    env.update(env_overrides or {})
     command = [
         DBT,
         *args,

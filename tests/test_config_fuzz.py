@@ -1,6 +1,6 @@
 """Seeded config fuzzer: take the shipped configuration seeds, apply one random mutation from a
 catalogue of kinds (docs/bad_input.md, section "Configuration"), and assert the validator
-(models/intermediate/signals/int_pql_config_validated.py) fails naming the file, the line and
+(models/intermediate/signals/int_pql_config_validated_py.py) fails naming the file, the line and
 the column. Reproducible: PQL_CONFIG_FUZZ_SEED sets the seed (default 20240611), and every
 failure prints it with the mutation. One case also goes through a real `dbt seed` + `dbt build`
 on a mutated copy of the seeds, to prove the message reaches dbt's output."""
@@ -266,7 +266,7 @@ def test_every_mutation_fails_naming_file_line_and_column():
 
 def test_a_mutated_seed_fails_a_real_dbt_build_with_the_message(tmp_path):
     """One mutation, written into a copy of the project's seeds, through `dbt seed` and
-    `dbt build --select int_pql_config_validated`."""
+    `dbt build --select int_pql_config_validated_py`."""
     rng = random.Random(SEED)
     kinds = [k for k in sorted(CATALOGUE) if not k.startswith(("empty", "misspelt"))]
     kind = rng.choice(kinds)
@@ -281,7 +281,7 @@ def test_a_mutated_seed_fails_a_real_dbt_build_with_the_message(tmp_path):
     db = tmp_path / "pql.duckdb"
     run_dbt(["seed", "--project-dir", str(project)], db, tmp_path)
     output = run_dbt(
-        ["build", "--select", "int_pql_config_validated", "--project-dir", str(project)],
+        ["build", "--select", "int_pql_config_validated_py", "--project-dir", str(project)],
         db,
         tmp_path,
         check=False,

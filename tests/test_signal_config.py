@@ -1,4 +1,4 @@
-"""Configuration validation (models/intermediate/signals/int_pql_config_validated.py): every
+"""Configuration validation (models/intermediate/signals/int_pql_config_validated_py.py): every
 kind of bad configuration fails with the file, the line, the column and the problem; the
 shipped configuration is valid; a bad seed fails a real dbt run with that message; and a CSV
 whose structure is broken fails `dbt seed` with the line (macros/check_seed_files.sql)."""
@@ -13,7 +13,7 @@ import pytest
 from tests.model_code import load_model
 from tests.support import REPO_ROOT, run_dbt
 
-config = load_model("models/intermediate/signals/int_pql_config_validated.py")
+config = load_model("models/intermediate/signals/int_pql_config_validated_py.py")
 DEFAULTS = {"min_days_before_demotion": 14, "cooldown_days": 7}
 
 

@@ -5,7 +5,10 @@
 {%- endmacro %}
 
 {% macro default__is_malformed_json(column) -%}
-    {{ exceptions.raise_compiler_error("is_malformed_json is not implemented for adapter " ~ adapter.type()) }}
+    {#- Raise only when executing: parsing renders every model with the default macros. -#}
+    {%- if execute -%}
+        {{ exceptions.raise_compiler_error("is_malformed_json is not implemented for adapter " ~ adapter.type()) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro duckdb__is_malformed_json(column) -%}
@@ -26,4 +29,8 @@
 
 {% macro databricks__is_malformed_json(column) -%}
     {{ return(spark__is_malformed_json(column)) }}
+{%- endmacro %}
+
+{% macro postgres__is_malformed_json(column) -%}
+    ({{ column }} is not null and {{ pql_function('pql_try_jsonb') }}({{ column }}) is null)
 {%- endmacro %}

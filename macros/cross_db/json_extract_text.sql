@@ -8,7 +8,10 @@
 {%- endmacro %}
 
 {% macro default__json_extract_text(column, key) -%}
-    {{ exceptions.raise_compiler_error("json_extract_text is not implemented for adapter " ~ adapter.type()) }}
+    {#- Raise only when executing: parsing renders every model with the default macros. -#}
+    {%- if execute -%}
+        {{ exceptions.raise_compiler_error("json_extract_text is not implemented for adapter " ~ adapter.type()) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro duckdb__json_extract_text(column, key) -%}
@@ -29,4 +32,8 @@
 
 {% macro databricks__json_extract_text(column, key) -%}
     {{ return(spark__json_extract_text(column, key)) }}
+{%- endmacro %}
+
+{% macro postgres__json_extract_text(column, key) -%}
+    ({{ pql_function('pql_try_jsonb') }}({{ column }}) ->> '{{ key }}')
 {%- endmacro %}

@@ -6,7 +6,10 @@
 {%- endmacro %}
 
 {% macro default__json_extract_text_dynamic(column, key_column) -%}
-    {{ exceptions.raise_compiler_error("json_extract_text_dynamic is not implemented for adapter " ~ adapter.type()) }}
+    {#- Raise only when executing: parsing renders every model with the default macros. -#}
+    {%- if execute -%}
+        {{ exceptions.raise_compiler_error("json_extract_text_dynamic is not implemented for adapter " ~ adapter.type()) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro duckdb__json_extract_text_dynamic(column, key_column) -%}
@@ -23,4 +26,8 @@
 
 {% macro databricks__json_extract_text_dynamic(column, key_column) -%}
     {{ return(spark__json_extract_text_dynamic(column, key_column)) }}
+{%- endmacro %}
+
+{% macro postgres__json_extract_text_dynamic(column, key_column) -%}
+    ({{ pql_function('pql_try_jsonb') }}({{ column }}) ->> {{ key_column }})
 {%- endmacro %}

@@ -43,15 +43,23 @@ personal_email_domains as (
     select * from {{ ref('personal_email_domains') }}
 ),
 
-catch_all_rule as (
+catch_all_rule_ranked as (
     select
         owner,
-        owner_type
+        owner_type,
+        row_number() over (order by priority desc) as row_rank
     from {{ ref('routing_rules') }}
     where
         min_employees is null and max_employees is null and countries is null
         and industries is null and plans is null
-    qualify row_number() over (order by priority desc) = 1
+),
+
+catch_all_rule as (
+    select
+        owner,
+        owner_type
+    from catch_all_rule_ranked
+    where row_rank = 1
 ),
 
 ranked_states as (
@@ -164,12 +172,38 @@ records as (
     select * from account_records
 ),
 
+final_ranked as (
+    select
+        records.*,
+        row_number() over (
+            partition by records.sync_key
+            order by {{ status_priority('records.status') }}, records.score desc, records.entity_id
+        ) as row_rank
+    from records
+),
+
 final as (
-    select * from records
-    qualify row_number() over (
-        partition by sync_key
-        order by {{ status_priority('status') }}, score desc, entity_id
-    ) = 1
+    select
+        sync_key,
+        entity,
+        entity_id,
+        crm_object,
+        crm_record_id,
+        email,
+        full_name,
+        company_name,
+        account_domain,
+        definition_id,
+        definition_version,
+        status,
+        score,
+        tier,
+        reasons,
+        qualified_at,
+        assigned_owner,
+        owner_type
+    from final_ranked
+    where row_rank = 1
 )
 
 select * from final

@@ -12,14 +12,23 @@ contacts as (
     where rejection_reason is null
 ),
 
+live_contacts_ranked as (
+    select
+        email,
+        crm_contact_id,
+        crm_account_id,
+        row_number() over (partition by email order by created_at, crm_contact_id) as row_rank
+    from contacts
+    where not is_deleted and email is not null
+),
+
 live_contacts as (
     select
         email,
         crm_contact_id,
         crm_account_id
-    from contacts
-    where not is_deleted and email is not null
-    qualify row_number() over (partition by email order by created_at, crm_contact_id) = 1
+    from live_contacts_ranked
+    where row_rank = 1
 ),
 
 deleted_emails as (

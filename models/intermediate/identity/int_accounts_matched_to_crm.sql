@@ -16,15 +16,23 @@ crm_accounts as (
     where rejection_reason is null and not is_deleted
 ),
 
+crm_by_domain_ranked as (
+    select
+        account_domain,
+        crm_account_id,
+        row_number() over (
+            partition by account_domain order by created_at, crm_account_id
+        ) as row_rank
+    from crm_accounts
+    where account_domain is not null
+),
+
 crm_by_domain as (
     select
         account_domain,
         crm_account_id
-    from crm_accounts
-    where account_domain is not null
-    qualify row_number() over (
-        partition by account_domain order by created_at, crm_account_id
-    ) = 1
+    from crm_by_domain_ranked
+    where row_rank = 1
 ),
 
 final as (

@@ -59,15 +59,23 @@ observed_links as (
     where observed.account_id is not null
 ),
 
+domain_owners_ranked as (
+    select
+        account_domain,
+        account_id,
+        row_number() over (
+            partition by account_domain order by first_observed_at, account_id
+        ) as row_rank
+    from accounts
+    where account_domain is not null
+),
+
 domain_owners as (
     select
         account_domain,
         account_id
-    from accounts
-    where account_domain is not null
-    qualify row_number() over (
-        partition by account_domain order by first_observed_at, account_id
-    ) = 1
+    from domain_owners_ranked
+    where row_rank = 1
 ),
 
 email_domains_loaded as (

@@ -13,7 +13,7 @@ evidence as (
     select * from {{ ref('int_user_account_evidence_collected') }}
 ),
 
-links as (
+links_ranked as (
     {#- The strongest method names the link; its times span all of its evidence. -#}
     select
         user_id,
@@ -24,9 +24,22 @@ links as (
         min(evidence_received_at) over (partition by user_id, account_id)
             as first_linked_received_at,
         max(last_received_at) over (partition by user_id, account_id)
-            as last_evidence_received_at
+            as last_evidence_received_at,
+        row_number() over (partition by user_id, account_id order by method_priority) as row_rank
     from evidence
-    qualify row_number() over (partition by user_id, account_id order by method_priority) = 1
+),
+
+links as (
+    select
+        user_id,
+        account_id,
+        link_method,
+        method_priority,
+        first_linked_at,
+        first_linked_received_at,
+        last_evidence_received_at
+    from links_ranked
+    where row_rank = 1
 ),
 
 final as (

@@ -28,16 +28,39 @@ users as (
     group by user_id
 ),
 
+latest_email_ranked as (
+    select
+        user_id,
+        email,
+        email_domain,
+        row_number() over (
+            partition by user_id order by received_at desc, occurred_at desc, message_id desc
+        ) as row_rank
+    from identifies
+    where user_id is not null and email is not null
+),
+
 latest_email as (
     select
         user_id,
         email,
         email_domain
+    from latest_email_ranked
+    where row_rank = 1
+),
+
+latest_traits_ranked as (
+    select
+        user_id,
+        user_name,
+        job_title,
+        signup_source,
+        persona,
+        row_number() over (
+            partition by user_id order by received_at desc, occurred_at desc, message_id desc
+        ) as row_rank
     from identifies
-    where user_id is not null and email is not null
-    qualify row_number() over (
-        partition by user_id order by received_at desc, occurred_at desc, message_id desc
-    ) = 1
+    where user_id is not null and traits_json is not null and not is_traits_malformed
 ),
 
 latest_traits as (
@@ -47,11 +70,8 @@ latest_traits as (
         job_title,
         signup_source,
         persona
-    from identifies
-    where user_id is not null and traits_json is not null and not is_traits_malformed
-    qualify row_number() over (
-        partition by user_id order by received_at desc, occurred_at desc, message_id desc
-    ) = 1
+    from latest_traits_ranked
+    where row_rank = 1
 ),
 
 signups as (

@@ -8,7 +8,7 @@ revenue_events as (
     select * from {{ ref('int_revenue_events') }}
 ),
 
-final as (
+final_ranked as (
     select
         account_id || '|' || motion as account_conversion_id,
         account_id,
@@ -16,13 +16,26 @@ final as (
         occurred_at as converted_at,
         occurred_date as converted_date,
         event_type as converted_via,
-        source_id as converted_source_id
+        source_id as converted_source_id,
+        row_number() over (
+            partition by account_id, motion
+            order by occurred_at, event_type, source_id
+        ) as row_rank
     from revenue_events
     where is_conversion
-    qualify row_number() over (
-        partition by account_id, motion
-        order by occurred_at, event_type, source_id
-    ) = 1
+),
+
+final as (
+    select
+        account_conversion_id,
+        account_id,
+        motion,
+        converted_at,
+        converted_date,
+        converted_via,
+        converted_source_id
+    from final_ranked
+    where row_rank = 1
 )
 
 select * from final

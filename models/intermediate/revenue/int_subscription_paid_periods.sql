@@ -87,18 +87,28 @@ change_log_starts as (
     where starts_period
 ),
 
-change_log_stops as (
+change_log_stops_ranked as (
     {#- the first version of each period that no longer pays -#}
     select
         subscription_id,
         period_number,
         updated_at as stopped_version_at,
-        stopped_at
+        stopped_at,
+        row_number() over (
+            partition by subscription_id, period_number order by updated_at, subscription_version_id
+        ) as row_rank
     from flagged
     where period_number > 0 and not is_paying
-    qualify row_number() over (
-        partition by subscription_id, period_number order by updated_at, subscription_version_id
-    ) = 1
+),
+
+change_log_stops as (
+    select
+        subscription_id,
+        period_number,
+        stopped_version_at,
+        stopped_at
+    from change_log_stops_ranked
+    where row_rank = 1
 ),
 
 change_log_periods as (

@@ -20,8 +20,8 @@ candidates as (
         fit_rules.value as rule_value,
         fit_rules.weight,
         fit_rules.reason,
-        {{ dbt.safe_cast('attributes.attribute_value', dbt.type_numeric()) }} as attribute_number,
-        {{ dbt.safe_cast('fit_rules.value', dbt.type_numeric()) }} as rule_number
+        {{ dbt.safe_cast('attributes.attribute_value', type_double()) }} as attribute_number,
+        {{ dbt.safe_cast('fit_rules.value', type_double()) }} as rule_number
     from attributes
     inner join fit_rules
         on
@@ -34,7 +34,7 @@ matches as (
         entity,
         entity_id,
         rule_id,
-        cast(weight as {{ dbt.type_numeric() }}) as weight,
+        cast(weight as {{ type_double() }}) as weight,
         replace(reason, '{value}', attribute_value) as reason
     from candidates
     where

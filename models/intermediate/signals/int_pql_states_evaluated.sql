@@ -55,9 +55,9 @@ definitions as (
 tier_bands as (
     select
         tier,
-        cast(min_score as {{ dbt.type_numeric() }}) as min_score,
-        lead(cast(min_score as {{ dbt.type_numeric() }})) over (
-            order by cast(min_score as {{ dbt.type_numeric() }})
+        cast(min_score as {{ type_double() }}) as min_score,
+        lead(cast(min_score as {{ type_double() }})) over (
+            order by cast(min_score as {{ type_double() }})
         ) as next_min_score
     from tiers
 ),

@@ -36,7 +36,7 @@ team_expansion as (
     select * from {{ ref('int_account_team_expansion') }}
 ),
 
-current_subscription as (
+current_subscription_ranked as (
     {#- The account's subscription that matters now: a paying one first, then the most recently
         started, then the most recently updated. -#}
     select
@@ -44,17 +44,28 @@ current_subscription as (
         plan,
         subscription_status,
         mrr,
-        is_paid_plan and subscription_status in ({{ paying_statuses }}) as is_paying
+        is_paid_plan and subscription_status in ({{ paying_statuses }}) as is_paying,
+        row_number() over (
+            partition by account_id
+            order by
+                (is_paid_plan and subscription_status in ({{ paying_statuses }})) desc,
+                started_at desc,
+                updated_at desc,
+                subscription_id asc
+        ) as row_rank
     from subscriptions
     where is_current_version and account_id is not null
-    qualify row_number() over (
-        partition by account_id
-        order by
-            (is_paid_plan and subscription_status in ({{ paying_statuses }})) desc,
-            started_at desc,
-            updated_at desc,
-            subscription_id asc
-    ) = 1
+),
+
+current_subscription as (
+    select
+        account_id,
+        plan,
+        subscription_status,
+        mrr,
+        is_paying
+    from current_subscription_ranked
+    where row_rank = 1
 ),
 
 first_paid as (
@@ -68,14 +79,23 @@ first_paid as (
     where starts_account_paid_period and account_paid_period_number = 1
 ),
 
-current_seats as (
+current_seats_ranked as (
     {#- Seats as of the latest date in the data, from the point-in-time team expansion model. -#}
     select
         account_id,
         seat_count,
-        active_seat_count_{{ validated_var('pql_active_seat_days') }}d as active_seat_count
+        active_seat_count_{{ validated_var('pql_active_seat_days') }}d as active_seat_count,
+        row_number() over (partition by account_id order by as_of_date desc) as row_rank
     from team_expansion
-    qualify row_number() over (partition by account_id order by as_of_date desc) = 1
+),
+
+current_seats as (
+    select
+        account_id,
+        seat_count,
+        active_seat_count
+    from current_seats_ranked
+    where row_rank = 1
 ),
 
 explicit_seats as (

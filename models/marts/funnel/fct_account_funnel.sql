@@ -57,43 +57,69 @@ definitions as (
     where entity = 'account' and motion = 'new_business'
 ),
 
-creators as (
+creators_ranked as (
     select
         links.account_id,
         users.signup_source,
-        users.persona
+        users.persona,
+        row_number() over (
+            partition by links.account_id
+            order by users.signed_up_at, users.user_id
+        ) as row_rank
     from links
     inner join users
         on links.user_id = users.user_id
     where not users.is_internal
-    qualify row_number() over (
-        partition by links.account_id
-        order by users.signed_up_at, users.user_id
-    ) = 1
+),
+
+creators as (
+    select
+        account_id,
+        signup_source,
+        persona
+    from creators_ranked
+    where row_rank = 1
+),
+
+signup_plans_ranked as (
+    select
+        account_id,
+        plan as signup_plan,
+        row_number() over (
+            partition by account_id
+            order by started_at, updated_at, subscription_id
+        ) as row_rank
+    from subscriptions
+    where account_id is not null
 ),
 
 signup_plans as (
     select
         account_id,
-        plan as signup_plan
-    from subscriptions
-    where account_id is not null
-    qualify row_number() over (
-        partition by account_id
-        order by started_at, updated_at, subscription_id
-    ) = 1
+        signup_plan
+    from signup_plans_ranked
+    where row_rank = 1
+),
+
+activations_ranked as (
+    select
+        account_id,
+        reached_at as activated_at,
+        milestone_id as activation_milestone_id,
+        row_number() over (
+            partition by account_id
+            order by reached_at, milestone_id
+        ) as row_rank
+    from milestones
 ),
 
 activations as (
     select
         account_id,
-        reached_at as activated_at,
-        milestone_id as activation_milestone_id
-    from milestones
-    qualify row_number() over (
-        partition by account_id
-        order by reached_at, milestone_id
-    ) = 1
+        activated_at,
+        activation_milestone_id
+    from activations_ranked
+    where row_rank = 1
 ),
 
 qualifications as (

@@ -167,13 +167,17 @@ reachable as (
     from crm_records
 ),
 
-responses as (
+responses_ranked as (
     select
         qualified.qualification_id,
         entity_activities.activity_type,
         entity_activities.occurred_at,
         {{ dbt.datediff('qualified.clock_started_at', 'entity_activities.occurred_at', 'minute') }}
-            as minutes_to_first_activity
+            as minutes_to_first_activity,
+        row_number() over (
+            partition by qualified.qualification_id
+            order by entity_activities.occurred_at, entity_activities.crm_activity_id
+        ) as row_rank
     from qualified
     inner join entity_activities
         on
@@ -184,10 +188,16 @@ responses as (
         and entity_activities.occurred_at < {{ dbt.dateadd(
             'day', var('pql_speed_to_lead_window_days', 30) | int, 'qualified.clock_started_at'
         ) }}
-    qualify row_number() over (
-        partition by qualified.qualification_id
-        order by entity_activities.occurred_at, entity_activities.crm_activity_id
-    ) = 1
+),
+
+responses as (
+    select
+        qualification_id,
+        activity_type,
+        occurred_at,
+        minutes_to_first_activity
+    from responses_ranked
+    where row_rank = 1
 ),
 
 earlier_contacts as (

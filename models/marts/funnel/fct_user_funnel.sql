@@ -62,28 +62,45 @@ definitions as (
     where entity = 'user' and motion = 'new_business'
 ),
 
+signup_plans_ranked as (
+    select
+        account_id,
+        plan as signup_plan,
+        row_number() over (
+            partition by account_id
+            order by started_at, updated_at, subscription_id
+        ) as row_rank
+    from subscriptions
+    where account_id is not null
+),
+
 signup_plans as (
     select
         account_id,
-        plan as signup_plan
-    from subscriptions
-    where account_id is not null
-    qualify row_number() over (
-        partition by account_id
-        order by started_at, updated_at, subscription_id
-    ) = 1
+        signup_plan
+    from signup_plans_ranked
+    where row_rank = 1
+),
+
+activations_ranked as (
+    select
+        user_id,
+        reached_at as activated_at,
+        milestone_id as activation_milestone_id,
+        row_number() over (
+            partition by user_id
+            order by reached_at, milestone_id
+        ) as row_rank
+    from milestones
 ),
 
 activations as (
     select
         user_id,
-        reached_at as activated_at,
-        milestone_id as activation_milestone_id
-    from milestones
-    qualify row_number() over (
-        partition by user_id
-        order by reached_at, milestone_id
-    ) = 1
+        activated_at,
+        activation_milestone_id
+    from activations_ranked
+    where row_rank = 1
 ),
 
 qualifications as (
@@ -133,19 +150,28 @@ outcomes as (
     group by user_id
 ),
 
-first_conversions as (
+first_conversions_ranked as (
     {#- the earliest conversion among the user's accounts (int_account_conversions) -#}
     select
         links.user_id,
         conversions.converted_at,
-        conversions.converted_via
+        conversions.converted_via,
+        row_number() over (
+            partition by links.user_id
+            order by conversions.converted_at, conversions.converted_via, conversions.converted_source_id
+        ) as row_rank
     from links
     inner join conversions
         on links.account_id = conversions.account_id
-    qualify row_number() over (
-        partition by links.user_id
-        order by conversions.converted_at, conversions.converted_via, conversions.converted_source_id
-    ) = 1
+),
+
+first_conversions as (
+    select
+        user_id,
+        converted_at,
+        converted_via
+    from first_conversions_ranked
+    where row_rank = 1
 ),
 
 joined as (

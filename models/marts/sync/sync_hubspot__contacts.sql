@@ -5,7 +5,7 @@ records as (
     where entity = 'user'
 ),
 
-final as (
+final_ranked as (
     select
         email,
         sync_action,
@@ -23,15 +23,38 @@ final as (
         assigned_owner as hubspot_owner,
         owner_type as hubspot_owner_type,
         synced_fields_hash,
-        last_changed_at
+        last_changed_at,
+        row_number() over (
+            partition by email
+            order by
+                case when sync_action = 'upsert' then 0 else 1 end asc, last_changed_at desc, sync_key asc
+        ) as row_rank
     from records
     {# HubSpot keys contacts by email: when one email has several records (a lead that became a
         contact, a contact merged into another), the upsert wins, else the latest delete. -#}
-    qualify row_number() over (
-        partition by email
-        order by
-            case when sync_action = 'upsert' then 0 else 1 end asc, last_changed_at desc, sync_key asc
-    ) = 1
+),
+
+final as (
+    select
+        email,
+        sync_action,
+        delete_reason,
+        hubspot_contact_id,
+        full_name,
+        company,
+        pql_status,
+        pql_score,
+        pql_tier,
+        pql_reason,
+        pql_qualified_at,
+        pql_definition,
+        pql_definition_version,
+        hubspot_owner,
+        hubspot_owner_type,
+        synced_fields_hash,
+        last_changed_at
+    from final_ranked
+    where row_rank = 1
 )
 
 select * from final

@@ -16,7 +16,6 @@ downstream models join this table as data.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -647,22 +646,29 @@ def _check_domains(personal, internal, problems) -> None:
             )
 
 
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _fields(row: dict, skip_if_empty: frozenset[str] = frozenset()) -> str:
+    """`column=md5(value);` for every column in name order, values whitespace-trimmed; a column
+    in `skip_if_empty` with an empty value is left out."""
+    return "".join(
+        f"{k}={_md5(_text(row, k))};"
+        for k in sorted(row)
+        if k not in skip_if_empty or _text(row, k)
+    )
+
+
 def definition_version(definition_row: dict, signal_rows: list[dict]) -> str:
     """A short stable hash of a definition's own configuration: its row and its signals' rows,
-    whitespace-trimmed, in a canonical order (so reordering the CSV changes nothing)."""
-    later = {c.name for seed in SEEDS.values() for c in seed.columns if c.later}
-    canonical = {
-        "definition": {k: _text(definition_row, k) for k in sorted(definition_row)},
-        "signals": sorted(
-            (
-                {k: _text(r, k) for k in sorted(r) if k not in later or _text(r, k)}
-                for r in signal_rows
-            ),
-            key=lambda r: r.get("signal_id", ""),
-        ),
-    }
-    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
-    return digest[:12]
+    whitespace-trimmed, in a canonical order (so reordering the CSV changes nothing). The
+    first 12 hex digits of md5(definition fields + '|' + the md5 of each signal's fields,
+    sorted, joined by ','); every piece is fixed-width hex, so the text is unambiguous, and
+    int_pql_config_validated_sql computes the same value in SQL."""
+    later = frozenset(c.name for seed in SEEDS.values() for c in seed.columns if c.later)
+    signals = ",".join(sorted(_md5(_fields(row, later)) for row in signal_rows))
+    return _md5(f"{_fields(definition_row)}|{signals}")[:12]
 
 
 # The output: the definition's settings, then every signals column (a new signals column

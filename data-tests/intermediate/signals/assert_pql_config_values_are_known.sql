@@ -1,0 +1,53 @@
+-- SQL guard (docs/config_without_python.md): the columns that steer the threshold engine are
+-- present and hold a known value. Required columns are filled; entity, motion, category and
+-- aggregation are one of their documented values; the expansion motion is for accounts;
+-- distinct_users counts users in an account; distinct_property_values needs a property_key
+-- and no other aggregation takes one; a rolling aggregation has a window and first_time none.
+-- One row per problem: file, definition, signal, column, the value and what is wrong.
+{%- set checks = [
+    ('pql_definitions', 'entity', "entity is null or entity not in ('user', 'account')", 'must be user or account'),
+    ('pql_definitions', 'motion', "motion is null or motion not in ('new_business', 'expansion')", 'must be new_business or expansion'),
+    ('pql_definitions', 'motion', "entity = 'user' and motion = 'expansion'", 'the expansion motion is for accounts (paying workspaces), not users'),
+    ('pql_definitions', 'score_threshold', 'score_threshold is null', 'is required'),
+    ('pql_signals', 'signal_id', 'signal_id is null', 'is required'),
+    ('pql_signals', 'category', "category is null or category not in ('activation', 'usage', 'expansion', 'intent', 'fit')", 'must be activation, usage, expansion, intent or fit'),
+    ('pql_signals', 'event_names', 'event_names is null', 'is required'),
+    ('pql_signals', 'aggregation', "aggregation is null or aggregation not in ('count', 'active_days', 'distinct_users', 'distinct_property_values', 'first_time')", 'must be count, active_days, distinct_users, distinct_property_values or first_time'),
+    ('pql_signals', 'aggregation', "aggregation = 'distinct_users' and entity <> 'account'", 'distinct_users counts users in an account; use it in account definitions'),
+    ('pql_signals', 'property_key', "aggregation = 'distinct_property_values' and property_key is null", 'is required: distinct_property_values counts this property'),
+    ('pql_signals', 'property_key', "aggregation <> 'distinct_property_values' and property_key is not null", 'only distinct_property_values uses it'),
+    ('pql_signals', 'window_days', "aggregation = 'first_time' and window_days is not null", 'must be empty for first_time (a milestone has no window)'),
+    ('pql_signals', 'window_days', "aggregation <> 'first_time' and window_days is null", 'is required for a rolling aggregation (days in the window)'),
+    ('pql_signals', 'threshold', 'threshold is null', 'is required'),
+    ('pql_signals', 'weight', 'weight is null', 'is required'),
+    ('pql_signals', 'reason_template', 'reason_template is null', 'is required'),
+] %}
+with
+
+rows_parsed as (
+    select * from {{ ref('int_pql_config_rows_parsed') }}
+),
+
+problems as (
+    {#- Definitions come first, so the first branch names the signal_id column. #}
+    {%- for seed, column, condition, problem in checks %}
+        {%- set null_text = dbt.cast('null', dbt.type_string()) %}
+        {%- set signal_id = 'signal_id' if seed == 'pql_signals' else null_text ~ ' as signal_id' %}
+        select distinct
+            'seeds/{{ seed }}.csv' as file_name,
+            definition_id,
+            {{ signal_id }},
+            '{{ column }}' as column_name,
+            {{ column }} as value_as_written,
+            '{{ problem }}' as problem
+        from rows_parsed
+        where
+            {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }}
+            and ({{ condition }})
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+)
+
+select * from problems

@@ -1,0 +1,5 @@
+import sys
+
+from pql_tools.report import main
+
+sys.exit(main())

@@ -11,6 +11,7 @@ scenario requires identical status changes from the two.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import duckdb
@@ -18,7 +19,7 @@ import pyarrow as pa
 import pytest
 
 from tests.model_code import load_model
-from tests.support import run_dbt
+from tests.support import REPO_ROOT, run_dbt
 
 engine = load_model("models/intermediate/signals/int_pql_statuses_debounced.py")
 DAY0 = date(2026, 3, 1)
@@ -526,3 +527,17 @@ def test_losing_eligibility_is_immediate(nodes):
 
 def test_first_run_not_qualifying(nodes):
     assert flap(nodes, [(1, N), (4, Q)]) == [(day(1), "not_qualified"), (day(4), "qualified")]
+
+
+def test_python_model_is_enabled_exactly_where_python_models_run():
+    """The Python model's `enabled` (YAML, which cannot call macros) lists the targets of macro
+    pql_python_models_supported, which int_pql_states_evaluated uses to pick it or the twin."""
+    supported = re.search(
+        r"target.type in (\[.*?\])",
+        (REPO_ROOT / "macros" / "pql_python_models_supported.sql").read_text(),
+    ).group(1)
+    models_yml = (
+        REPO_ROOT / "models" / "intermediate" / "signals" / "_int_signals__models.yml"
+    ).read_text()
+    entry = models_yml.split("  - name: int_pql_statuses_debounced\n")[1].split("  - name:")[0]
+    assert f'enabled: "{{{{ target.type in {supported} }}}}"' in entry

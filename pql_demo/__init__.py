@@ -1,7 +1,7 @@
 """pql_demo: a deterministic demo warehouse for the pql dbt project.
 
 Simulates a product-led SaaS (workspaces, users, product events, billing, CRM) with a planted
-intent signal and the bad input of DESIGN.md section 7, and writes it to DuckDB: the raw input
+intent signal and the bad input of docs/bad_input.md, and writes it to DuckDB: the raw input
 contract in schema `raw`, ground truth in schema `pql_demo_truth`. See docs/demo_data.md.
 
     >>> from pql_demo import generate, conversion_stats

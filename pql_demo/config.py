@@ -19,7 +19,7 @@ DEFAULT_SEED = 42
 ACCOUNTS_PER_CHUNK = 1500
 
 # ---------------------------------------------------------------------------------------------
-# Bad input (DESIGN.md section 7). Rates are per row of the table(s) named, unless noted.
+# Bad input (docs/bad_input.md). Rates are per row of the table(s) named, unless noted.
 # ---------------------------------------------------------------------------------------------
 BAD_INPUT_RATES: dict[str, float] = {
     # tracks, pages: an identical copy of a row is appended (at-least-once delivery)

@@ -1,4 +1,4 @@
-"""The raw input contract (DESIGN.md section 3) and the ground-truth schema, as DuckDB DDL."""
+"""The raw input contract (docs/raw_contract.md) and the ground-truth schema, as DuckDB DDL."""
 
 from __future__ import annotations
 

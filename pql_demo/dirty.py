@@ -1,4 +1,4 @@
-"""Bad input (DESIGN.md section 7), injected at the rates of `config.BAD_INPUT_RATES`.
+"""Bad input (docs/bad_input.md), injected at the rates of `config.BAD_INPUT_RATES`.
 
 The functions work on numpy frames (see `events.py`) and add the columns the SQL formatting in
 `warehouse.py` turns into text: client_ms / fmt / off / garb (the timestamp as the client sent

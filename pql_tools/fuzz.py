@@ -57,13 +57,7 @@ CATALOGUE: dict[str, Mutation] = {}
 # Kinds that break an invariant of tests/test_fuzz.py on today's models, with the reason. The
 # test leaves them out (and says so in its output); empty this list as the fixes land.
 # PQL_FUZZ_ONLY=<kind> runs a listed kind anyway, to see the failure. Empty: every kind runs.
-KNOWN_BROKEN: dict[str, str] = {
-    "events_days_late": "incremental != full refresh in the daily activity tables (seed "
-    "20261129: int_user_activity_daily 2 rows each side, int_account_activity_daily 2 rows only "
-    "in the full refresh): a user-day holding an event received 10-20 days late keeps an older "
-    "last_resolved_received_at and misses its account credit on the incremental run; not yet "
-    "traced (reproduce: PQL_FUZZ_ONLY=events_days_late)",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def mutation(*tables: str, phase: str = "raw", last: bool = False):

@@ -1,4 +1,4 @@
-"""Seeded fuzz test (DESIGN.md section 7): a small generated warehouse, mutated with every kind of
+"""Seeded fuzz test (docs/bad_input.md): a small generated warehouse, mutated with every kind of
 bad input in pql_tools/fuzz.py, built in two loads (the first half of received_at from scratch,
 the rest incrementally), then compared with a full refresh of the same data and rebuilt once more
 with no new data. Asserts: every build succeeds and every view reads in full; raw = clean +

@@ -1,4 +1,4 @@
-"""Incremental equals full refresh (DESIGN.md principle 3), with late events, a late identify and
+"""Incremental equals full refresh (docs/design.md #3), with late events, a late identify and
 a late duplicate arriving after the first build; and load-time hygiene: rows with a load time
 that is missing, before 2000 or in 2099, and an event time in year 1, arrive after the first
 build and must neither vanish nor poison the watermark; a row loaded behind the lookback is
@@ -185,6 +185,51 @@ def _inject_late_group_call(db, late_received_at, loaded_through) -> dict:
     return {"linked_user_id": user_id, "linked_at": late_received_at}
 
 
+def _inject_late_context_event(db, late_received_at, loaded_through, other_than) -> dict:
+    """Add a track with context for a user's only account, sent two days before one of the
+    user's events without context that no link covered (loaded before `loaded_through`), and
+    loaded only now: received weeks after it happened. It moves the start of the user's link
+    back, so the uncovered event now counts for the account, known from this load; its day is
+    not the late track's own day, so only that attribution brings the day back."""
+    with duckdb.connect(str(db)) as con:
+        user_id, account_id, event_id, anonymous_id, occurred_at, occurred_date = con.execute(
+            """
+            with only_account as (
+                select user_id, min(account_id) as account_id, min(first_linked_at) as linked_at
+                from main_intermediate.int_user_accounts_linked
+                group by user_id
+                having count(*) = 1
+            )
+            select events.user_id, only_account.account_id, events.event_id,
+                   events.anonymous_id, events.occurred_at, events.occurred_date
+            from main_intermediate.int_events_deduplicated as events
+            inner join only_account on events.user_id = only_account.user_id
+            where events.account_source = 'no_account' and events.received_at <= ?
+              and events.occurred_at < only_account.linked_at and events.user_id != ?
+            order by events.received_at, events.event_id
+            limit 1
+            """,
+            [loaded_through, other_than],
+        ).fetchone()
+        sent_at = occurred_at - timedelta(days=2)
+        con.execute(
+            """
+            insert into raw.tracks
+            values ('late-context-1', ?, ?, 'Project Created',
+                    strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, ?, '{}')
+            """,
+            [anonymous_id, user_id, sent_at, late_received_at, account_id],
+        )
+    return {
+        "context_user_id": user_id,
+        "context_account_id": account_id,
+        "uncovered_event_id": event_id,
+        "uncovered_date": occurred_date,
+        "context_loaded_at": late_received_at,
+        "days_late": (late_received_at - sent_at).days,
+    }
+
+
 @pytest.fixture(scope="module")
 def incremental_and_full(tmp_path_factory, small_raw):
     lookback_days = 3
@@ -234,6 +279,9 @@ def incremental_and_full(tmp_path_factory, small_raw):
     copy_raw(small_raw, inc_db, received_after=str(second_cut))
     injected = _inject_late_rows(inc_db, max_received + timedelta(minutes=1), lookback_days)
     injected |= _inject_late_group_call(inc_db, max_received + timedelta(minutes=2), first_cut)
+    injected |= _inject_late_context_event(
+        inc_db, max_received + timedelta(minutes=3), first_cut, injected["linked_user_id"]
+    )
     # A row the loader committed late: received before the previous run's high-water mark
     # (second_cut) but inside the lookback, so only the lookback brings it in.
     committed_late_at = second_cut - timedelta(days=lookback_days - 1)
@@ -485,3 +533,40 @@ def test_late_group_call_attributes_events_loaded_before_it(incremental_and_full
         [first_cut],
     )
     assert daily >= events
+
+
+def test_event_received_days_late_attributes_older_days_from_its_load(incremental_and_full):
+    """A track with context received weeks after it happened moves the user's link to its
+    account back over an older event without context: that event counts for the account from
+    the late track's load (never from an older load of the link, which did not cover it), so
+    the incremental run recomputes its user-day and account-day like a full refresh."""
+    inc_db, full_db, injected, _ = incremental_and_full
+    assert injected["days_late"] >= 10
+    for db in (inc_db, full_db):
+        event = query(
+            db,
+            """select account_source, account_id, resolved_received_at
+               from main_intermediate.int_events_deduplicated where event_id = ?""",
+            [injected["uncovered_event_id"]],
+        )
+        assert event == [
+            ("single_account", injected["context_account_id"], injected["context_loaded_at"])
+        ]
+        days = query(
+            db,
+            """select
+                   (select max(last_resolved_received_at)
+                    from main_intermediate.int_user_activity_daily
+                    where user_id = ? and activity_date = ?),
+                   (select sum(linked_event_count)
+                    from main_intermediate.int_account_activity_daily
+                    where account_id = ? and activity_date = ?)""",
+            [
+                injected["context_user_id"],
+                injected["uncovered_date"],
+                injected["context_account_id"],
+                injected["uncovered_date"],
+            ],
+        )[0]
+        assert days[0] == injected["context_loaded_at"]
+        assert days[1] >= 1

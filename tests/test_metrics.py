@@ -1,4 +1,4 @@
-"""Point-in-time correctness of the intermediate metrics (DESIGN.md principle 1).
+"""Point-in-time correctness of the intermediate metrics (docs/design.md #1).
 
 For every as-of date of the small build, the metrics are recomputed directly from the clean
 event stream truncated to what was available on that date (an event is available from the later

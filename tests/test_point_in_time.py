@@ -1,4 +1,4 @@
-"""Point-in-time correctness (DESIGN.md principle 1): for several past dates, the PQL/PQA state
+"""Point-in-time correctness (docs/design.md #1): for several past dates, the PQL/PQA state
 that the full history says held on that date equals the current state of a build from only the
 data available on that date."""
 

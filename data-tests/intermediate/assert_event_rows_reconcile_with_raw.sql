@@ -1,4 +1,4 @@
--- Nothing lost (DESIGN.md principle 2): every raw track and page row is classified exactly once
+-- Nothing lost (docs/design.md #2): every raw track and page row is classified exactly once
 -- or listed as missed by the lookback (int_event_rows_missed_by_lookback, which warns with its
 -- own test and the fix), and the clean stream plus the rejected rows add up to the classified
 -- rows. Returns one row per raw table whose counts do not reconcile, with the counts and a

@@ -32,6 +32,7 @@
     'crm_object', 'crm_record_id', 'email', 'full_name', 'company_name', 'account_domain',
     'definition_id', 'definition_version', 'status', 'score', 'tier', 'reasons', 'qualified_at',
     'assigned_owner', 'owner_type',
+    'learned_probability', 'learned_band', 'learned_top_factors',
 ] -%}
 {%- set run_time = dbt.cast(
     "'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'", dbt.type_timestamp()
@@ -65,7 +66,10 @@ upserts as (
         reasons,
         qualified_at,
         assigned_owner,
-        owner_type
+        owner_type,
+        cast(learned_probability as {{ dbt.type_numeric() }}) as learned_probability,
+        learned_band,
+        learned_top_factors
     from records
 ),
 
@@ -128,7 +132,10 @@ upserts as (
             {{ null_text }} as reasons,
             cast(null as date) as qualified_at,
             previous.assigned_owner,
-            previous.owner_type
+            previous.owner_type,
+            cast(null as {{ dbt.type_numeric() }}) as learned_probability,
+            {{ null_text }} as learned_band,
+            {{ null_text }} as learned_top_factors
         from previous
         left join records
             on previous.sync_key = records.sync_key

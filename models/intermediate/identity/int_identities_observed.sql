@@ -10,9 +10,16 @@
     distinct pairing of anonymous id, user id and account seen on a message, with when it was
     first seen and first loaded. Rows with a bad timestamp still prove who was who, so they
     count here even though the clean stream rejects them.
-    Incremental: only rows loaded since the watermark (less the lookback) are read; a pairing
-    seen again keeps the earliest times (min of the stored and the new), so re-reading the
-    lookback changes nothing and the result equals a full refresh.
+    A pairing has one row per load step: its first load, then each later load that moved its
+    earliest event time back (a message that arrived days after it happened). Each row says
+    from when (first_observed_at) the pairing was known to hold as of that load
+    (first_received_at), so a late message never dates an old load as having known about an
+    earlier start: an event at time t is covered from the first step whose first_observed_at
+    is at or before t. Consumers that want one row per pairing take min/max over the steps.
+    Incremental: only rows loaded since the watermark (less the lookback) are read and merged
+    with the stored steps of their pairings; the steps of a set of messages are the steps of
+    the stored steps plus the new messages, so re-reading the lookback changes nothing and the
+    result equals a full refresh.
     Rows whose load time pql cannot believe (missing, before pql_earliest_plausible_load_time, or
     after the run start plus pql_future_tolerance_hours; is_plausible_load_time) are left out:
     their received_at would become a stitch's or a link's load time, which the clean stream and
@@ -108,7 +115,7 @@ observations as (
         and {{ plausible }}
 ),
 
-new_pairings as (
+keyed as (
     select
         {{ dbt.hash(dbt.concat([
             'observed_in', "'|'", "coalesce(anonymous_id, '')", "'|'",
@@ -120,21 +127,16 @@ new_pairings as (
         account_id,
         {#- An event time before pql_earliest_plausible_load_time (year 1, 'epoch') proves who was
             who but not when: it counts like an unparseable one. #}
-        min(case when occurred_at >= {{ earliest_plausible_time() }} then occurred_at end)
-            as first_observed_at,
-        min(received_at) as first_received_at,
-        max(received_at) as last_received_at
+        case when occurred_at >= {{ earliest_plausible_time() }} then occurred_at end
+            as observed_at,
+        received_at,
+        received_at as last_received_at
     from observations
-    group by
-        observed_in,
-        anonymous_id,
-        user_id,
-        account_id
 ),
 
 {% if is_incremental() %}
     merged as (
-        select * from new_pairings
+        select * from keyed
         union all
         select
             observation_key,
@@ -142,35 +144,55 @@ new_pairings as (
             anonymous_id,
             user_id,
             account_id,
-            first_observed_at,
-            first_received_at,
+            first_observed_at as observed_at,
+            first_received_at as received_at,
             last_received_at
         from {{ this }}
-        where observation_key in (select new_pairings.observation_key from new_pairings)
+        where observation_key in (select keyed.observation_key from keyed)
     ),
 {% else %}
     merged as (
-        select * from new_pairings
+        select * from keyed
     ),
 {% endif %}
 
-final as (
+in_load_order as (
     select
         observation_key,
         observed_in,
         anonymous_id,
         user_id,
         account_id,
-        min(first_observed_at) as first_observed_at,
-        min(first_received_at) as first_received_at,
-        max(last_received_at) as last_received_at
+        observed_at,
+        received_at,
+        row_number() over (
+            partition by observation_key order by received_at, observed_at nulls last
+        ) as load_order,
+        min(observed_at) over (
+            partition by observation_key
+            order by received_at, observed_at nulls last
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_observed_at,
+        max(last_received_at) over (partition by observation_key) as last_received_at
     from merged
-    group by
+),
+
+final as (
+    {#- A step: the first load, or a load whose event time is earlier than any loaded before. #}
+    select
         observation_key,
         observed_in,
         anonymous_id,
         user_id,
-        account_id
+        account_id,
+        observed_at as first_observed_at,
+        received_at as first_received_at,
+        last_received_at
+    from in_load_order
+    where
+        load_order = 1
+        or observed_at < earlier_observed_at
+        or (earlier_observed_at is null and observed_at is not null)
 )
 
 select * from final

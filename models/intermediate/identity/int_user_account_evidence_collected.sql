@@ -1,15 +1,18 @@
-{#- Every piece of evidence that a user belongs to an account, one row per user, account and
-    method, so each keeps its own start and load time (the bridge, int_user_accounts_linked,
-    folds them into one link per user and account):
+{#- Every piece of evidence that a user belongs to an account, one row per user, account,
+    method and load step, so each keeps its own start and load time (the bridge,
+    int_user_accounts_linked, folds them into one link per user and account):
       explicit       group calls that put the user in the account;
       event_context  the user's events that carried the account as context_group_id;
       domain         the user's work-email domain is the domain of the account owning it
                      (personal domains never count; when several accounts share the domain, the
                      one seen first owns it).
-    evidence_from is the earliest event time of the evidence (for a domain, the user's first
-    appearance); evidence_received_at its first load (for a domain, when an identify with the
-    user's email domain and a group call with the account's domain had both been loaded);
-    last_received_at its latest load.
+    evidence_from is the earliest event time of the evidence known at evidence_received_at
+    (for a domain, the user's earliest appearance known then, and not before an identify with
+    the user's email domain and a group call with the account's domain had both been loaded);
+    last_received_at its latest load. The first load is one step; a later load that moved the
+    start back (a message that arrived days after it happened) is another, so the stream never
+    dates an event's attribution to a load that could not have covered it. An event at time t
+    is covered from the earliest evidence_received_at whose evidence_from is at or before t.
     Anonymous-only observations count for the user their anonymous id is stitched to. -#}
 with
 
@@ -102,16 +105,31 @@ account_domains_loaded as (
         account_domain
 ),
 
+user_appearances as (
+    {#- The load steps of the user's own appearances (users.first_observed_at is their
+        earliest); a domain match covers the user's events from each. -#}
+    select
+        user_id,
+        first_observed_at,
+        first_received_at
+    from observed
+    where user_id is not null
+),
+
 domain_links as (
     select
         users.user_id,
         domain_owners.account_id,
         3 as method_priority,
-        users.first_observed_at as evidence_from,
+        user_appearances.first_observed_at as evidence_from,
         greatest(
-            email_domains_loaded.first_received_at, account_domains_loaded.first_received_at
+            user_appearances.first_received_at,
+            email_domains_loaded.first_received_at,
+            account_domains_loaded.first_received_at
         ) as evidence_received_at
     from users
+    inner join user_appearances
+        on users.user_id = user_appearances.user_id
     inner join domain_owners
         on users.email_domain = domain_owners.account_domain
     inner join email_domains_loaded
@@ -125,20 +143,16 @@ domain_links as (
     where not users.is_personal_email
 ),
 
-evidence as (
+all_evidence as (
     select
         user_id,
         account_id,
         method_priority,
-        min(evidence_from) as evidence_from,
-        min(evidence_received_at) as evidence_received_at,
-        max(last_received_at) as last_received_at
+        evidence_from,
+        evidence_received_at,
+        last_received_at
     from observed_links
     where user_id is not null
-    group by
-        user_id,
-        account_id,
-        method_priority
     union all
     select
         user_id,
@@ -146,15 +160,53 @@ evidence as (
         method_priority,
         evidence_from,
         evidence_received_at,
-        {#- Domain evidence is one observation: its first load is also its last. #}
+        {#- Domain evidence is one observation per step: its latest step is its last load. #}
         evidence_received_at as last_received_at
     from domain_links
+),
+
+in_load_order as (
+    select
+        user_id,
+        account_id,
+        method_priority,
+        evidence_from,
+        evidence_received_at,
+        row_number() over (
+            partition by user_id, account_id, method_priority
+            order by evidence_received_at, evidence_from nulls last
+        ) as load_order,
+        min(evidence_from) over (
+            partition by user_id, account_id, method_priority
+            order by evidence_received_at, evidence_from nulls last
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_evidence_from,
+        max(last_received_at) over (partition by user_id, account_id, method_priority)
+            as last_received_at
+    from all_evidence
+),
+
+evidence as (
+    {#- The steps: the first load, and each load that moved the start back. -#}
+    select
+        user_id,
+        account_id,
+        method_priority,
+        evidence_from,
+        evidence_received_at,
+        last_received_at
+    from in_load_order
+    where
+        load_order = 1
+        or evidence_from < earlier_evidence_from
+        or (earlier_evidence_from is null and evidence_from is not null)
 ),
 
 final as (
     select
         {{ dbt.hash(dbt.concat([
             'user_id', "'|'", 'account_id', "'|'", dbt.cast('method_priority', dbt.type_string()),
+            "'|'", dbt.cast('evidence_received_at', dbt.type_string()),
         ])) }}
             as evidence_id,
         user_id,

@@ -7,124 +7,18 @@
     a won deal, and converted (won or self-serve paid) within var pql_conversion_window_days
     days of the clock start, counted only over leads whose window is complete in the data and
     who had not converted before the clock started; and the ratios to the mql and neither
-    groups. -#}
-{%- set window_days = var('pql_conversion_window_days', 90) | int -%}
+    groups. Which lead is in which group, and what happened in its window, is fct_lead_outcomes
+    (defined once, read here and by the metric layer). -#}
+{%- set window_days = var('pql_conversion_window_days') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
 
-user_funnel as (
-    select * from {{ ref('fct_user_funnel') }}
-),
-
-account_funnel as (
-    select * from {{ ref('fct_account_funnel') }}
-),
-
-data_as_of as (
-    {{ stream_as_of_date() }}
-),
-
 leads as (
-    select
-        'user' as entity,
-        definition_id,
-        signed_up_at,
-        {{ dbt.cast('first_qualified_date', dbt.type_timestamp()) }} as qualified_at,
-        mql_at,
-        first_opportunity_at,
-        won_at,
-        converted_at
-    from user_funnel
-    where not is_internal and is_eligible_at_signup
-
-    union all
-
-    select
-        'account' as entity,
-        definition_id,
-        signed_up_at,
-        {{ dbt.cast('first_qualified_date', dbt.type_timestamp()) }} as qualified_at,
-        mql_at,
-        first_opportunity_at,
-        won_at,
-        converted_at
-    from account_funnel
-    where is_eligible_at_signup
+    select * from {{ ref('fct_leads') }}
 ),
 
-grouped as (
-    select
-        leads.*,
-        'pql' as lead_group,
-        leads.qualified_at as clock_started_at
-    from leads
-    where leads.qualified_at is not null
-
-    union all
-
-    select
-        leads.*,
-        'mql' as lead_group,
-        leads.mql_at as clock_started_at
-    from leads
-    where leads.mql_at is not null
-
-    union all
-
-    select
-        leads.*,
-        'pql_and_mql' as lead_group,
-        greatest(leads.qualified_at, leads.mql_at) as clock_started_at
-    from leads
-    where leads.qualified_at is not null and leads.mql_at is not null
-
-    union all
-
-    select
-        leads.*,
-        'neither' as lead_group,
-        leads.signed_up_at as clock_started_at
-    from leads
-    where leads.qualified_at is null and leads.mql_at is null
-),
-
-windowed as (
-    select
-        grouped.*,
-        {{ dbt.dateadd('day', window_days, 'grouped.clock_started_at') }} as window_ends_at
-    from grouped
-    where grouped.converted_at is null or grouped.converted_at >= grouped.clock_started_at
-),
-
-measured as (
-    select
-        windowed.entity,
-        windowed.definition_id,
-        windowed.lead_group,
-        windowed.window_ends_at
-        <= {{ dbt.dateadd('day', 1, 'data_as_of.data_as_of_date') }} as is_window_complete,
-        coalesce(windowed.first_opportunity_at < windowed.clock_started_at, false)
-            as had_opportunity_before,
-        coalesce(
-            windowed.first_opportunity_at >= windowed.clock_started_at
-            and windowed.first_opportunity_at < windowed.window_ends_at,
-            false
-        ) as has_opportunity,
-        coalesce(
-            windowed.won_at >= windowed.clock_started_at and windowed.won_at < windowed.window_ends_at,
-            false
-        ) as is_won,
-        coalesce(windowed.converted_at < windowed.window_ends_at, false) as is_converted,
-        case
-            when windowed.converted_at < windowed.window_ends_at
-                then {{ dbt.datediff(
-                    dbt.cast('windowed.clock_started_at', 'date'),
-                    dbt.cast('windowed.converted_at', 'date'),
-                    'day'
-                ) }}
-        end as days_to_conversion
-    from windowed
-    cross join data_as_of
+lead_outcomes as (
+    select * from {{ ref('fct_lead_outcomes') }}
 ),
 
 definitions as (
@@ -167,7 +61,7 @@ counts as (
         sum(case when is_window_complete and is_converted then 1 else 0 end) as converted_count,
         {{ percentile_cont('case when is_window_complete then days_to_conversion end', 0.5) }}
             as median_days_to_conversion
-    from measured
+    from lead_outcomes
     group by
         entity,
         definition_id,

@@ -1,0 +1,204 @@
+"""Scheduled runs (docs/running.md): source freshness on typed and text raw tables, a stale demo
+table warning then erroring, the production run's exit codes, and slim CI
+(`state:modified+ --defer --state`) selecting only a changed model and its children."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pql_demo import generate
+from tests.support import DBT, REPO_ROOT, run_dbt
+
+SCRIPT = REPO_ROOT / "scripts" / "production_run.sh"
+
+
+@pytest.fixture(scope="module")
+def fresh_raw(tmp_path_factory) -> Path:
+    """A small raw warehouse whose data runs up to today (typed columns), so it is fresh."""
+    db = tmp_path_factory.mktemp("fresh") / "source.duckdb"
+    generate(db, accounts=60, days=30, seed=7, end_date=dt.date.today(), raw_shape="typed")
+    return db
+
+
+@pytest.fixture
+def warehouse(fresh_raw, tmp_path) -> Path:
+    db = tmp_path / "pql.duckdb"
+    shutil.copyfile(fresh_raw, db)
+    return db
+
+
+def freshness(db: Path, work_dir: Path, *args: str) -> dict[str, dict]:
+    """Run `dbt source freshness`; return sources.json's result per table (cdp.tracks, ...)."""
+    sources_json = work_dir / "target" / "sources.json"
+    sources_json.unlink(missing_ok=True)
+    run_dbt(["source", "freshness", *args], db, work_dir, check=False)
+    results = json.loads(sources_json.read_text())["results"]
+    return {r["unique_id"].split(".", 2)[2]: r for r in results}
+
+
+def production_run(db: Path, work_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env.update(
+        DBT_PROFILES_DIR=str(REPO_ROOT),
+        PQL_DUCKDB_PATH=str(db),
+        PQL_DUCKDB_TEMP=str(work_dir / "duckdb_tmp"),
+        DBT_TARGET_PATH=str(work_dir / "target"),
+        DBT_LOG_PATH=str(work_dir / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        PQL_DBT=DBT,
+        **env,
+    )
+    return subprocess.run(
+        ["bash", str(SCRIPT)], env=full_env, capture_output=True, text=True, check=False
+    )
+
+
+def relation_exists(db: Path, schema: str, name: str) -> bool:
+    with duckdb.connect(str(db)) as con:
+        return bool(
+            con.execute(
+                "select count(*) from information_schema.tables"
+                " where table_schema = ? and table_name = ?",
+                [schema, name],
+            ).fetchone()[0]
+        )
+
+
+def freshness_of(work_dir: Path, table: str) -> str:
+    results = json.loads((work_dir / "target" / "sources.json").read_text())["results"]
+    return next(r["status"] for r in results if r["unique_id"].endswith(f".{table}"))
+
+
+def test_freshness_and_the_production_run_exit_codes(warehouse, tmp_path):
+    """Fresh demo data passes; a text received_at reads like the typed one and a row stamped
+    2099 is not believed; a stale tracks table stops the run (10) or, with a wider error
+    threshold, warns and the run builds and syncs (3); a failing build (20) and a freshness
+    query that cannot run (11) have their own codes."""
+    fresh = freshness(warehouse, tmp_path)
+    assert set(fresh) == {
+        "cdp.tracks",
+        "cdp.pages",
+        "cdp.identifies",
+        "cdp.groups",
+        "billing.subscriptions",
+        "crm.crm_accounts",
+        "crm.crm_contacts",
+        "crm.crm_opportunities",
+        "crm.crm_activities",
+    }
+    assert fresh["cdp.tracks"]["status"] == "pass"
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "alter table raw.tracks alter received_at type varchar"
+            " using strftime(received_at, '%Y-%m-%dT%H:%M:%S.%fZ')"
+        )
+        con.execute(
+            "insert into raw.tracks (id, user_id, event, timestamp, received_at)"
+            " values ('future', 'u', 'x', '2099-01-01T00:00:00Z', '2099-01-01T00:00:00Z')"
+        )
+    text = freshness(warehouse, tmp_path, "--select", "source:cdp.tracks")["cdp.tracks"]
+    assert text["status"] == "pass"
+    assert text["max_loaded_at"] == fresh["cdp.tracks"]["max_loaded_at"]
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update raw.tracks set received_at = strftime("
+            "cast(received_at as timestamp) - interval 3 day, '%Y-%m-%dT%H:%M:%S.%fZ')"
+        )
+    marker = tmp_path / "synced"
+    small_build = {"PQL_BUILD_ARGS": "--select dim_dates"}
+    sync = {"PQL_SYNC_COMMAND": f"touch '{marker}'"}
+
+    # 72 hours and more: past the default error threshold (36 h): nothing built, no sync
+    stale = production_run(warehouse, tmp_path, **small_build, **sync)
+    assert stale.returncode == 10, stale.stdout[-3000:]
+    assert freshness_of(tmp_path, "tracks") == "error"
+    assert freshness_of(tmp_path, "pages") == "pass"
+    assert not relation_exists(warehouse, "main_marts", "dim_dates") and not marker.exists()
+
+    # a 240-hour error threshold: tracks only warns (12 h), the run builds and syncs
+    late = production_run(
+        warehouse,
+        tmp_path,
+        PQL_DBT_ARGS="--vars '{pql_freshness_events_error_hours: 240}'",
+        **small_build,
+        **sync,
+    )
+    assert late.returncode == 3, late.stdout[-3000:]
+    assert freshness_of(tmp_path, "tracks") == "warn"
+    assert relation_exists(warehouse, "main_marts", "dim_dates") and marker.exists()
+    marker.unlink()
+
+    failing_build = production_run(
+        warehouse,
+        tmp_path,
+        PQL_FRESHNESS_SELECT="source:cdp.pages",
+        PQL_BUILD_ARGS="--select dim_dates --vars '{pql_metric_calendar_future_days: -1}'",
+        **sync,
+    )
+    assert failing_build.returncode == 20, failing_build.stdout[-3000:]
+    assert not marker.exists()
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("drop table raw.crm_contacts")
+    broken = production_run(warehouse, tmp_path, PQL_FRESHNESS_SELECT="source:crm", **small_build)
+    assert broken.returncode == 11, broken.stdout[-3000:]
+    assert "crm_contacts" in broken.stdout
+
+
+def test_slim_ci_builds_only_the_changed_model_and_its_children(built, tmp_path):
+    """Production artifacts = the session build's target/. A copy of the project with one model
+    changed; `dbt build --select state:modified+ --defer --state <prod>` builds that model and
+    its descendants only."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        REPO_ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "target", "logs", "*.duckdb*", "__pycache__"
+        ),
+    )
+    changed = "fct_qualifications"
+    model_file = project / "models" / "marts" / "funnel" / f"{changed}.sql"
+    model_file.write_text(model_file.read_text() + "\n-- changed in a pull request\n")
+    # DuckDB names the database after the file: the same name as production's, so relations match
+    (tmp_path / "ci").mkdir()
+    db = tmp_path / "ci" / built.db.name
+    shutil.copyfile(built.db, db)
+
+    env = dict(os.environ)
+    env.update(
+        DBT_PROFILES_DIR=str(REPO_ROOT),
+        PQL_DUCKDB_PATH=str(db),
+        PQL_DUCKDB_TEMP=str(tmp_path / "duckdb_tmp"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    state = built.work_dir / "target"
+    command = [DBT, "build", "--select", "state:modified+", "--defer", "--state", str(state)]
+    result = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+    prod = json.loads((state / "manifest.json").read_text())
+    expected, todo = set(), [f"model.pql.{changed}"]
+    while todo:
+        node = todo.pop()
+        if node not in expected:
+            expected.add(node)
+            todo.extend(prod["child_map"].get(node, []))
+    expected_models = {n for n in expected if n.startswith("model.")}
+    run = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    built_models = {r["unique_id"] for r in run if r["unique_id"].startswith("model.")}
+    assert built_models == expected_models
+    all_models = [n for n in prod["nodes"] if n.startswith("model.pql.")]
+    assert 1 < len(built_models) < len(all_models) / 4

@@ -5,7 +5,8 @@
 with
 
 current_state as (
-    {{ pql_current_state('account', motion=motion) }}
+    select * from {{ ref('int_pql_states_current') }}
+    where entity = 'account' and motion = '{{ motion }}'
 ),
 
 accounts as (

@@ -11,12 +11,8 @@
     gets one row and one owner. -#}
 with
 
-user_states as (
-    {{ pql_current_state('user') }}
-),
-
-account_states as (
-    {{ pql_current_state('account') }}
+current_states as (
+    select * from {{ ref('int_pql_states_current') }}
 ),
 
 users as (
@@ -88,17 +84,7 @@ ranked_states as (
         max(case when first_qualified_at is not null then 1 else 0 end) over (
             partition by entity, entity_id
         ) = 1 as has_ever_qualified
-    from (
-        select
-            'user' as entity,
-            *
-        from user_states
-        union all
-        select
-            'account' as entity,
-            *
-        from account_states
-    ) as states
+    from current_states
 ),
 
 user_records as (

@@ -1,7 +1,8 @@
 with
 
 current_state as (
-    {{ pql_current_state('user') }}
+    select * from {{ ref('int_pql_states_current') }}
+    where entity = 'user'
 ),
 
 users as (

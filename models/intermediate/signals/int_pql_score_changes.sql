@@ -129,11 +129,12 @@ running as (
         definition_id,
         entity_id,
         change_date,
-        round(sum(points) over (
+        {{ round_places(
+            'sum(points) over (
             partition by definition_id, entity_id
             order by change_date
             rows between unbounded preceding and current row
-        ), 6) as behaviour_score,
+        )', 6) }} as behaviour_score,
         sum(required_firing) over (
             partition by definition_id, entity_id
             order by change_date

@@ -171,8 +171,10 @@ final as (
         hashed.*,
         {{ run_time }} as last_changed_at,
         {% if is_incremental() %}
-            previous.status as previous_status,
-            previous.tier as previous_tier
+            {#- cast like the first run's nulls: the stored status and tier may be typed
+                varchar where null_text is text (PostgreSQL), and on_schema_change fails -#}
+            {{ dbt.cast('previous.status', dbt.type_string()) }} as previous_status,
+            {{ dbt.cast('previous.tier', dbt.type_string()) }} as previous_tier
         {% else %}
             {{ null_text }} as previous_status,
             {{ null_text }} as previous_tier

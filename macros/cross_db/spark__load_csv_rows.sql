@@ -16,7 +16,9 @@
         {%- do types.append(spark_data_type(column_override.get(col_name, inferred_type))) -%}
     {%- endfor -%}
     {%- set csv_path = agate_table.original_abspath if agate_table.original_abspath is defined else none -%}
-    {%- if target.method == 'session' and csv_path -%}
+    {#- target has no `method` on dbt-spark (not among its connection keys): read the credentials. -#}
+    {%- set method = adapter.config.credentials.method | string | lower -%}
+    {%- if method in ['session', 'sparkconnectionmethod.session'] and csv_path -%}
         {%- set view = this.identifier ~ '__pql_csv' -%}
         {%- call statement('pql_seed_csv_view') -%}
             create or replace temporary view {{ view }}

@@ -315,8 +315,11 @@ corrected as (
         interval of the lift only -#}
     select
         *,
-        case when did_converted_count = 0 or not_did_converted_count = 0 then 0.5 else 0 end
-            as correction
+        -- A double: Spark would divide decimals below to 6 decimal places.
+        cast(
+            case when did_converted_count = 0 or not_did_converted_count = 0 then 0.5 else 0 end
+            as {{ type_double() }}
+        ) as correction
     from cells
 ),
 

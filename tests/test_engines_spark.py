@@ -1,7 +1,7 @@
 """pql on a local Spark (dbt-spark, session method: pyspark + Java 17 in this machine, no
 cluster): seeds and `dbt build` pass from the same code as DuckDB, and an incremental run on
 new data equals a full refresh. Slow (Spark on 2 cores), so skipped unless PQL_TEST_SPARK=1;
-`make test-engines` (scripts/engines/run_spark_suite.sh) sets it.
+`make test-spark` (scripts/engines/spark.sh) sets it.
 
 dbt-spark cannot run Python models: the configuration validator and the engine's anti-flapping
 rule build from their SQL twins there, and the learned score's readers return typed empty tables.

@@ -19,13 +19,8 @@ intervals as (
     select * from {{ ref('int_pql_signal_intervals') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_deduplicated') }}
-),
-
 as_of as (
-    select cast(max(resolved_received_at) as date) as as_of_date
-    from events
+    {{ stream_as_of_date() }}
 ),
 
 signal_settings as (
@@ -47,7 +42,7 @@ change_dates as (
         intervals.valid_from as change_date
     from intervals
     cross join as_of
-    where intervals.valid_from <= as_of.as_of_date
+    where intervals.valid_from <= as_of.data_as_of_date
 ),
 
 -- every interval in which a signal carries weight, its reason rendered

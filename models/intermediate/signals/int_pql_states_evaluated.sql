@@ -33,13 +33,8 @@ tiers as (
     select * from {{ ref('pql_tiers') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_deduplicated') }}
-),
-
 as_of as (
-    select cast(max(resolved_received_at) as date) as as_of_date
-    from events
+    {{ stream_as_of_date() }}
 ),
 
 definitions as (
@@ -81,7 +76,7 @@ boundaries as (
         from statuses
     ) as all_changes
     cross join as_of
-    where all_changes.change_date <= as_of.as_of_date
+    where all_changes.change_date <= as_of.data_as_of_date
 ),
 
 -- status, score and reasons as spans [change_date, next_change_date), so each boundary finds

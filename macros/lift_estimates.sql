@@ -11,15 +11,18 @@
 lift_corrected as (
     select
         {{ cells }}.*,
-        case
-            when
-                did_converted_count = 0
-                or did_count - did_converted_count = 0
-                or not_did_converted_count = 0
-                or not_did_count - not_did_converted_count = 0
-                then 0.5
-            else 0
-        end as correction
+        -- A double: Spark would divide decimals below to 6 decimal places.
+        cast(
+            case
+                when
+                    did_converted_count = 0
+                    or did_count - did_converted_count = 0
+                    or not_did_converted_count = 0
+                    or not_did_count - not_did_converted_count = 0
+                    then 0.5
+                else 0
+            end as {{ type_double() }}
+        ) as correction
     from {{ cells }}
 ),
 

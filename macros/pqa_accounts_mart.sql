@@ -5,11 +5,16 @@
 with
 
 current_state as (
-    {{ pql_current_state('account', motion=motion) }}
+    select * from {{ ref('int_pql_states_current') }}
+    where entity = 'account' and motion = '{{ motion }}'
 ),
 
 accounts as (
     select * from {{ ref('dim_accounts') }}
+),
+
+learned_scores as (
+    select * from {{ ref('int_learned_scores') }}
 ),
 
 final as (
@@ -37,10 +42,19 @@ final as (
         current_state.qualified_at,
         current_state.first_qualified_at,
         cast(current_state.times_qualified as {{ dbt.type_int() }}) as times_qualified,
-        current_state.state_changed_at
+        current_state.state_changed_at,
+        cast(learned_scores.probability as {{ dbt.type_numeric() }}) as learned_probability,
+        cast(learned_scores.percentile as {{ dbt.type_numeric() }}) as learned_percentile,
+        learned_scores.band as learned_band,
+        learned_scores.top_positive_factors as learned_top_factors,
+        learned_scores.top_negative_factor as learned_negative_factor
     from current_state
     inner join accounts
         on current_state.entity_id = accounts.account_id
+    left join learned_scores
+        on
+            current_state.definition_id = learned_scores.definition_id
+            and current_state.entity_id = learned_scores.entity_id
 )
 
 select * from final

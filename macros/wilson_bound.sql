@@ -7,7 +7,13 @@
         {{ exceptions.raise_compiler_error("wilson_bound: side must be 'lower' or 'upper', got '" ~ side ~ "'") }}
     {%- endif -%}
     {%- set z = var('pql_confidence_z', 1.96) | float -%}
-    {%- set n = '(' ~ trials ~ ')' -%}
+    {#- Spark divides decimals (`1.0 * x / n`) to 6 decimal places: there trials is a double
+        first, so the bound is as exact as on other engines (which divide in double). -#}
+    {%- if target.type in ('spark', 'databricks') -%}
+        {%- set n = '(cast(' ~ trials ~ ' as ' ~ type_double() ~ '))' -%}
+    {%- else -%}
+        {%- set n = '(' ~ trials ~ ')' -%}
+    {%- endif -%}
     {%- set p = '((' ~ successes ~ ') * 1.0 / nullif(' ~ n ~ ', 0))' -%}
     {%- set sign = '-' if side == 'lower' else '+' -%}
     case when {{ n }} > 0 then

@@ -173,3 +173,17 @@ def test_every_macro_is_documented(manifest):
     }
     dispatch_variants = {n for n in ours if "__" in n}
     assert ours - dispatch_variants - documented == set()
+
+
+def test_relation_names_fit_postgres_identifiers(manifest):
+    """PostgreSQL truncates or rejects identifiers over 63 bytes; dbt names a model's relation and a
+    unit test's temporary relation after the node, so every model and unit test name fits."""
+    too_long = sorted(
+        f"{node['resource_type']} {node['name']} ({len(node['name'].encode())} bytes)"
+        for node in [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
+        if node["resource_type"] in {"model", "seed", "snapshot", "unit_test"}
+        and len(node["name"].encode()) > 63
+    )
+    assert not too_long, "names longer than PostgreSQL's 63-byte identifiers:\n" + "\n".join(
+        too_long
+    )

@@ -23,10 +23,11 @@ except FileNotFoundError as missing:  # CI runs scripts/browser.sh first; say wh
 
 CHART_KEYS = [chart.key for chart in CHARTS]
 # The small warehouse spans 60 days, less than the default 90-day conversion window that signal
-# lift and PQL vs MQL wait for; on a copy, those two reports are rebuilt with a shorter window.
+# lift and PQL vs MQL wait for; on a copy, those reports (and the lead outcomes PQL vs MQL adds up)
+# are rebuilt with a shorter window.
 SHORT_WINDOW = [
     "--select",
-    "rpt_signal_lift rpt_pql_vs_mql",
+    "rpt_signal_lift fct_lead_outcomes rpt_pql_vs_mql",
     "--vars",
     "{pql_conversion_window_days: 21}",
 ]

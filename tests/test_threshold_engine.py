@@ -1,9 +1,17 @@
-"""The threshold engine (models/intermediate/signals/int_pql_states_evaluated.py) on tiny
-hand-made inputs in an in-memory DuckDB: every aggregation, window boundaries, late events,
-decay, required signals, eligibility, tiers, and the anti-flapping rule."""
+"""The threshold engine on tiny hand-made inputs in an in-memory DuckDB: every aggregation,
+window boundaries, late events, decay, required signals, eligibility, tiers, and the
+anti-flapping rule.
+
+The engine's SQL models are compiled once by dbt (`dbt compile`) and their compiled SQL run here
+on tables created at the relation names they read, so these tests run the real models. The
+anti-flapping rule runs both ways, the Python model's pure functions and its SQL twin, and every
+scenario requires identical status changes from the two.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import duckdb
@@ -11,9 +19,9 @@ import pyarrow as pa
 import pytest
 
 from tests.model_code import load_model
+from tests.support import REPO_ROOT, run_dbt
 
-engine = load_model("models/intermediate/signals/int_pql_states_evaluated.py")
-DUCKDB = engine.Dialect("duckdb")
+engine = load_model("models/intermediate/signals/int_pql_statuses_debounced.py")
 DAY0 = date(2026, 3, 1)
 
 
@@ -111,13 +119,114 @@ CONTRIBUTION_SCHEMA = [
 ]
 
 
-def signal_intervals(config, contributions, decay_weight=0.5):
-    con = duckdb.connect()
-    _table(con, "config", config, CONFIG_SCHEMA)
-    _table(con, "contrib", contributions, CONTRIBUTION_SCHEMA)
-    sql = engine.signal_intervals_sql(DUCKDB, "config", "contrib", decay_weight)
-    relation = con.sql(f"select * from ({sql}) order by signal_id, entity_id, valid_from")
-    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+# The engine's SQL models in build order; int_pql_statuses_debounced (Python) runs between
+# int_pql_qualification_runs and int_pql_signal_reasons.
+SQL_MODELS = (
+    "int_pql_signal_intervals",
+    "int_pql_entity_fit",
+    "int_pql_score_changes",
+    "int_pql_qualification_runs",
+    "int_pql_statuses_debounced_sql",
+    "int_pql_signal_reasons",
+    "int_pql_states_evaluated",
+)
+INPUT_SCHEMAS = {
+    "int_pql_config_validated": CONFIG_SCHEMA,
+    "int_signal_contributions_daily": CONTRIBUTION_SCHEMA,
+    "int_pql_entities": [
+        ("entity", pa.string()),
+        ("entity_id", pa.string()),
+        ("paying_since_date", pa.date32()),
+    ],
+    "int_pql_entity_attributes": [
+        ("entity", pa.string()),
+        ("entity_id", pa.string()),
+        ("attribute_name", pa.string()),
+        ("attribute_value", pa.string()),
+    ],
+    "pql_fit_rules": [
+        (c, pa.string())
+        for c in ("rule_id", "entity", "attribute", "operator", "value", "weight", "reason")
+    ],
+    "pql_tiers": [("tier", pa.string()), ("min_score", pa.string())],
+    "int_events_deduplicated": [("resolved_received_at", pa.date32())],
+    "int_pql_qualification_runs": [
+        ("definition_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("run_number", pa.int64()),
+        ("run_start", pa.date32()),
+        ("run_end", pa.date32()),
+        ("raw_state", pa.string()),
+        ("motion", pa.string()),
+        ("min_days_before_demotion", pa.int64()),
+        ("cooldown_days", pa.int64()),
+    ],
+}
+STATUS_COLUMNS = "definition_id, entity_id, change_date, status"
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory) -> dict:
+    """The manifest nodes (models and seeds) by name, the engine's models compiled."""
+    work_dir = tmp_path_factory.mktemp("engine")
+    run_dbt(["compile", "--select", *SQL_MODELS], work_dir / "engine.duckdb", work_dir)
+    manifest = json.loads((work_dir / "target" / "manifest.json").read_text())
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+    }
+
+
+class Warehouse:
+    """An in-memory DuckDB holding tables at the relation names the compiled models read."""
+
+    def __init__(self, nodes: dict) -> None:
+        self.nodes = nodes
+        self.con = duckdb.connect()
+        database = nodes["int_pql_states_evaluated"]["database"]
+        self.con.execute(f"attach ':memory:' as {database}")
+        for node in nodes.values():
+            self.con.execute(f'create schema if not exists {database}."{node["schema"]}"')
+
+    def relation(self, name: str) -> str:
+        return self.nodes[name]["relation_name"]
+
+    def load(self, name: str, rows: list[dict]) -> None:
+        table = pa.Table.from_pylist(rows, schema=pa.schema(INPUT_SCHEMAS[name]))
+        self.con.register("incoming", table)
+        self.con.execute(f"create table {self.relation(name)} as select * from incoming")
+        self.con.unregister("incoming")
+
+    def run(self, name: str) -> None:
+        if name == "int_pql_statuses_debounced":  # the Python model's functions
+            runs = self.con.sql(f"select * from {self.relation('int_pql_qualification_runs')}")
+            self.con.register(
+                "incoming", engine.arrow_table(engine.status_changes(engine.fetch_runs(runs)))
+            )
+            self.con.execute(f"create table {self.relation(name)} as select * from incoming")
+            self.con.unregister("incoming")
+            return
+        self.con.execute(
+            f"create table {self.relation(name)} as {self.nodes[name]['compiled_code']}"
+        )
+
+    def rows(self, name: str, order_by: str) -> list[dict]:
+        relation = self.con.sql(f"select * from {self.relation(name)} order by {order_by}")
+        return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+    def statuses(self, name: str) -> list[tuple]:
+        return self.con.sql(
+            f"select {STATUS_COLUMNS} from {self.relation(name)} order by {STATUS_COLUMNS}"
+        ).fetchall()
+
+
+def signal_intervals(nodes, config, contributions):
+    warehouse = Warehouse(nodes)
+    warehouse.load("int_pql_config_validated", config)
+    warehouse.load("int_signal_contributions_daily", contributions)
+    warehouse.run("int_pql_signal_intervals")
+    return warehouse.rows("int_pql_signal_intervals", "signal_id, entity_id, valid_from")
 
 
 def value_on(intervals, n, signal_id=None, entity_id=None):
@@ -132,52 +241,25 @@ def value_on(intervals, n, signal_id=None, entity_id=None):
     return None
 
 
-def run_engine(config, contributions, entities, as_of, tiers=TIERS, decay_weight=0.5):
-    con = duckdb.connect()
-    inputs = {
-        "config": _table(con, "config", config, CONFIG_SCHEMA),
-        "contributions": _table(con, "contrib", contributions, CONTRIBUTION_SCHEMA),
-        "entities": _table(
-            con,
-            "entities",
-            entities,
-            [
-                ("entity", pa.string()),
-                ("entity_id", pa.string()),
-                ("paying_since_date", pa.date32()),
-            ],
-        ),
-        "attributes": _table(
-            con,
-            "attributes",
-            [],
-            [
-                ("entity", pa.string()),
-                ("entity_id", pa.string()),
-                ("attribute_name", pa.string()),
-                ("attribute_value", pa.string()),
-            ],
-        ),
-        "fit_rules": _table(
-            con,
-            "fit_rules",
-            [],
-            [
-                (c, pa.string())
-                for c in ("rule_id", "entity", "attribute", "operator", "value", "weight", "reason")
-            ],
-        ),
-        "tiers": _table(con, "tiers", tiers, [("tier", pa.string()), ("min_score", pa.string())]),
-        "events": _table(
-            con,
-            "events",
-            [{"resolved_received_at": day(as_of)}],
-            [("resolved_received_at", pa.date32())],
-        ),
-    }
-    relation = engine.evaluate(con, DUCKDB, inputs, decay_weight)
-    rows = [dict(zip(relation.columns, r, strict=True)) for r in relation.fetchall()]
-    return sorted(rows, key=lambda r: (r["entity_id"], r["valid_from"]))
+def run_engine(nodes, config, contributions, entities, as_of, tiers=TIERS):
+    """The whole engine; asserts on the way that the Python model and its SQL twin agree."""
+    warehouse = Warehouse(nodes)
+    warehouse.load("int_pql_config_validated", config)
+    warehouse.load("int_signal_contributions_daily", contributions)
+    warehouse.load("int_pql_entities", entities)
+    warehouse.load("int_pql_entity_attributes", [])
+    warehouse.load("pql_fit_rules", [])
+    warehouse.load("pql_tiers", tiers)
+    warehouse.load("int_events_deduplicated", [{"resolved_received_at": day(as_of)}])
+    for name in SQL_MODELS[:5]:
+        warehouse.run(name)
+    warehouse.run("int_pql_statuses_debounced")
+    assert warehouse.statuses("int_pql_statuses_debounced") == warehouse.statuses(
+        "int_pql_statuses_debounced_sql"
+    )
+    for name in SQL_MODELS[5:]:
+        warehouse.run(name)
+    return warehouse.rows("int_pql_states_evaluated", "entity_id, valid_from")
 
 
 def state_on(history, entity_id, n):
@@ -202,16 +284,17 @@ def account(entity_id, paying_since=None):
 # --- aggregations and windows -----------------------------------------------------------------
 
 
-def test_count_window_includes_day_n_and_excludes_day_n_plus_1():
+def test_count_window_includes_day_n_and_excludes_day_n_plus_1(nodes):
     intervals = signal_intervals(
-        [signal("s", window_days=7, threshold=2)], [contribution("s", "a", 1, count=2)]
+        nodes, [signal("s", window_days=7, threshold=2)], [contribution("s", "a", 1, count=2)]
     )
     assert value_on(intervals, 7) == (2, 1.0)  # day 1 is inside the 7 days ending day 7
     assert value_on(intervals, 8) == (0, 0.0)  # ... and outside those ending day 8
 
 
-def test_count_sums_events_of_several_days():
+def test_count_sums_events_of_several_days(nodes):
     intervals = signal_intervals(
+        nodes,
         [signal("s", window_days=3, threshold=3)],
         [contribution("s", "a", 1, count=2), contribution("s", "a", 3, count=1)],
     )
@@ -219,24 +302,25 @@ def test_count_sums_events_of_several_days():
     assert value_on(intervals, 4) == (1, 0.0)
 
 
-def test_late_event_counts_only_from_the_day_it_was_known():
+def test_late_event_counts_only_from_the_day_it_was_known(nodes):
     intervals = signal_intervals(
-        [signal("s", window_days=7, threshold=1)], [contribution("s", "a", 1, available=3)]
+        nodes, [signal("s", window_days=7, threshold=1)], [contribution("s", "a", 1, available=3)]
     )
     assert value_on(intervals, 2) is None  # nothing known about the entity yet
     assert value_on(intervals, 3) == (1, 1.0)
     assert value_on(intervals, 8) == (0, 0.0)
 
 
-def test_event_known_after_its_window_closed_never_counts():
+def test_event_known_after_its_window_closed_never_counts(nodes):
     intervals = signal_intervals(
-        [signal("s", window_days=7, threshold=1)], [contribution("s", "a", 1, available=9)]
+        nodes, [signal("s", window_days=7, threshold=1)], [contribution("s", "a", 1, available=9)]
     )
     assert intervals == []
 
 
-def test_active_days_counts_days_not_events():
+def test_active_days_counts_days_not_events(nodes):
     intervals = signal_intervals(
+        nodes,
         [signal("s", aggregation="active_days", window_days=7, threshold=2)],
         [contribution("s", "a", 1, count=5), contribution("s", "a", 2, count=1)],
     )
@@ -245,8 +329,9 @@ def test_active_days_counts_days_not_events():
 
 
 @pytest.mark.parametrize("aggregation", ["distinct_users", "distinct_property_values"])
-def test_distinct_counts_merge_overlapping_spans_of_one_key(aggregation):
+def test_distinct_counts_merge_overlapping_spans_of_one_key(nodes, aggregation):
     intervals = signal_intervals(
+        nodes,
         [signal("s", aggregation=aggregation, window_days=7, threshold=2)],
         [
             contribution("s", "a", 1, key="u1"),
@@ -260,8 +345,9 @@ def test_distinct_counts_merge_overlapping_spans_of_one_key(aggregation):
     assert value_on(intervals, 10) == (0, 0.0)
 
 
-def test_first_time_never_leaves():
+def test_first_time_never_leaves(nodes):
     intervals = signal_intervals(
+        nodes,
         [signal("s", aggregation="first_time", threshold=1)],
         [contribution("s", "a", 5, available=6), contribution("s", "a", 40)],
     )
@@ -270,20 +356,21 @@ def test_first_time_never_leaves():
     assert value_on(intervals, 400) == (1, 1.0)
 
 
-def test_decay_keeps_a_share_of_the_weight_for_the_lifespan():
+def test_decay_keeps_a_share_of_the_weight_for_the_lifespan(nodes):
     intervals = signal_intervals(
+        nodes,
         [signal("s", window_days=7, threshold=1, lifespan=3)],
         [contribution("s", "a", 1)],
-        decay_weight=0.25,
     )
     assert value_on(intervals, 7) == (1, 1.0)
-    assert value_on(intervals, 8) == (0, 0.25)
-    assert value_on(intervals, 10) == (0, 0.25)
+    assert value_on(intervals, 8) == (0, 0.5)  # var pql_signal_decay_weight (project default)
+    assert value_on(intervals, 10) == (0, 0.5)
     assert value_on(intervals, 11) == (0, 0.0)
 
 
-def test_decay_ends_early_when_the_signal_fires_again():
+def test_decay_ends_early_when_the_signal_fires_again(nodes):
     intervals = signal_intervals(
+        nodes,
         [signal("s", window_days=2, threshold=1, lifespan=10)],
         [contribution("s", "a", 1), contribution("s", "a", 5)],
     )
@@ -297,7 +384,7 @@ def test_decay_ends_early_when_the_signal_fires_again():
 # --- score, tiers, required signals, eligibility ----------------------------------------------
 
 
-def test_tier_boundaries_are_inclusive_at_min_score():
+def test_tier_boundaries_are_inclusive_at_min_score(nodes):
     config = [
         signal("a", weight=50, score_threshold=50),
         signal("b", weight=25, score_threshold=50),
@@ -313,7 +400,7 @@ def test_tier_boundaries_are_inclusive_at_min_score():
     entities = [
         account(e) for e in ("warm_exactly", "cool_exactly", "hot_exactly", "just_below_cool")
     ]
-    history = run_engine(config, contributions, entities, as_of=3)
+    history = run_engine(nodes, config, contributions, entities, as_of=3)
     assert state_on(history, "hot_exactly", 3)["tier"] == "hot"
     assert state_on(history, "warm_exactly", 3)["tier"] == "warm"
     assert state_on(history, "cool_exactly", 3)["tier"] == "cool"
@@ -322,12 +409,13 @@ def test_tier_boundaries_are_inclusive_at_min_score():
     assert state_on(history, "cool_exactly", 3)["status"] == "not_qualified"
 
 
-def test_required_signal_gates_qualification():
+def test_required_signal_gates_qualification(nodes):
     config = [
         signal("big", weight=80, score_threshold=50, required="must"),
         signal("must", weight=10, score_threshold=50, required="must"),
     ]
     history = run_engine(
+        nodes,
         config,
         [contribution("big", "x", 1), contribution("big", "y", 1), contribution("must", "y", 2)],
         [account("x"), account("y")],
@@ -339,8 +427,9 @@ def test_required_signal_gates_qualification():
     assert state_on(history, "y", 2)["reasons"] == "1 in 7 days; 1 in 7 days"
 
 
-def test_new_business_entity_converts_when_it_starts_paying():
+def test_new_business_entity_converts_when_it_starts_paying(nodes):
     history = run_engine(
+        nodes,
         [signal("s", weight=60, window_days=30)],
         [contribution("s", "a", 1)],
         [account("a", paying_since=4)],
@@ -351,17 +440,18 @@ def test_new_business_entity_converts_when_it_starts_paying():
     assert state_on(history, "a", 4)["change_type"] == "converted"
 
 
-def test_expansion_only_for_paying_accounts():
+def test_expansion_only_for_paying_accounts(nodes):
     config = [signal("s", weight=60, window_days=30, motion="expansion")]
     history = run_engine(
-        config, [contribution("s", "a", 1)], [account("a", paying_since=4)], as_of=10
+        nodes, config, [contribution("s", "a", 1)], [account("a", paying_since=4)], as_of=10
     )
     assert state_on(history, "a", 2)["status"] == "not_eligible"
     assert state_on(history, "a", 4)["status"] == "qualified"
 
 
-def test_history_stops_at_the_as_of_date():
+def test_history_stops_at_the_as_of_date(nodes):
     history = run_engine(
+        nodes,
         [signal("s", weight=60, window_days=7)],
         [contribution("s", "a", 1)],
         [account("a")],
@@ -376,41 +466,78 @@ def test_history_stops_at_the_as_of_date():
 Q, N, X = engine.RAW_QUALIFIES, engine.RAW_DOES_NOT, engine.RAW_INELIGIBLE
 
 
-def flap(runs, min_days=14, cooldown=7, motion="new_business"):
-    return engine.apply_anti_flapping(
-        [(day(n), state) for n, state in runs], motion, min_days, cooldown
+def flap(nodes, runs, min_days=14, cooldown=7, motion="new_business"):
+    """Status changes of one entity's runs by the Python rule, after checking that the SQL twin
+    (int_pql_statuses_debounced_sql) gives the same."""
+    dated = [(day(n), state) for n, state in runs]
+    changes = engine.apply_anti_flapping(dated, motion, min_days, cooldown)
+    warehouse = Warehouse(nodes)
+    warehouse.load(
+        "int_pql_qualification_runs",
+        [
+            {
+                "definition_id": "def",
+                "entity_id": "a",
+                "run_number": number,
+                "run_start": start,
+                "run_end": dated[number][0] if number < len(dated) else None,
+                "raw_state": state,
+                "motion": motion,
+                "min_days_before_demotion": min_days,
+                "cooldown_days": cooldown,
+            }
+            for number, (start, state) in enumerate(dated, start=1)
+        ],
     )
+    warehouse.run("int_pql_statuses_debounced_sql")
+    twin = warehouse.statuses("int_pql_statuses_debounced_sql")
+    assert twin == [("def", "a", change_date, status) for change_date, status in changes]
+    return changes
 
 
-def test_short_dip_is_not_a_demotion():
-    assert flap([(1, Q), (5, N), (7, Q)]) == [(day(1), "qualified")]
+def test_short_dip_is_not_a_demotion(nodes):
+    assert flap(nodes, [(1, Q), (5, N), (7, Q)]) == [(day(1), "qualified")]
 
 
-def test_demotion_waits_for_the_minimum_days():
-    assert flap([(1, Q), (5, N)]) == [(day(1), "qualified"), (day(15), "not_qualified")]
+def test_demotion_waits_for_the_minimum_days(nodes):
+    assert flap(nodes, [(1, Q), (5, N)]) == [(day(1), "qualified"), (day(15), "not_qualified")]
 
 
-def test_demotion_after_the_minimum_days_is_immediate():
-    assert flap([(1, Q), (20, N)]) == [(day(1), "qualified"), (day(20), "not_qualified")]
+def test_demotion_after_the_minimum_days_is_immediate(nodes):
+    assert flap(nodes, [(1, Q), (20, N)]) == [(day(1), "qualified"), (day(20), "not_qualified")]
 
 
-def test_requalifying_waits_for_the_cooldown():
-    changes = flap([(1, Q), (20, N), (22, Q)], cooldown=7)
+def test_requalifying_waits_for_the_cooldown(nodes):
+    changes = flap(nodes, [(1, Q), (20, N), (22, Q)], cooldown=7)
     assert changes == [(day(1), "qualified"), (day(20), "not_qualified"), (day(27), "qualified")]
 
 
-def test_a_qualifying_run_inside_the_cooldown_does_not_qualify():
-    changes = flap([(1, Q), (20, N), (22, Q), (24, N)], cooldown=7)
+def test_a_qualifying_run_inside_the_cooldown_does_not_qualify(nodes):
+    changes = flap(nodes, [(1, Q), (20, N), (22, Q), (24, N)], cooldown=7)
     assert changes == [(day(1), "qualified"), (day(20), "not_qualified")]
 
 
-def test_losing_eligibility_is_immediate():
-    assert flap([(1, Q), (3, X)]) == [(day(1), "qualified"), (day(3), "converted")]
-    assert flap([(1, X), (3, Q)], motion="expansion") == [
+def test_losing_eligibility_is_immediate(nodes):
+    assert flap(nodes, [(1, Q), (3, X)]) == [(day(1), "qualified"), (day(3), "converted")]
+    assert flap(nodes, [(1, X), (3, Q)], motion="expansion") == [
         (day(1), "not_eligible"),
         (day(3), "qualified"),
     ]
 
 
-def test_first_run_not_qualifying():
-    assert flap([(1, N), (4, Q)]) == [(day(1), "not_qualified"), (day(4), "qualified")]
+def test_first_run_not_qualifying(nodes):
+    assert flap(nodes, [(1, N), (4, Q)]) == [(day(1), "not_qualified"), (day(4), "qualified")]
+
+
+def test_python_model_is_enabled_exactly_where_python_models_run():
+    """The Python model's `enabled` (YAML, which cannot call macros) lists the targets of macro
+    pql_python_models_supported, which int_pql_states_evaluated uses to pick it or the twin."""
+    supported = re.search(
+        r"target.type in (\[.*?\])",
+        (REPO_ROOT / "macros" / "pql_python_models_supported.sql").read_text(),
+    ).group(1)
+    models_yml = (
+        REPO_ROOT / "models" / "intermediate" / "signals" / "_int_signals__models.yml"
+    ).read_text()
+    entry = models_yml.split("  - name: int_pql_statuses_debounced\n")[1].split("  - name:")[0]
+    assert f'enabled: "{{{{ target.type in {supported} }}}}"' in entry

@@ -36,11 +36,19 @@
 {%- endmacro %}
 
 {% macro spark__normalize_event_name(column) -%}
-    {#- Java regex: back-references are $1, and string literals unescape backslashes once. #}
+    {#- Java regex: back-references are $1, and string literals unescape backslashes once.
+        NFC through ICU4J, which Spark 4 ships (Spark SQL has no normalize function); the
+        static method throws on null, hence the case. #}
+    {%- set trimmed = 'trim(' ~ column ~ ')' -%}
     nullif(
         regexp_replace(
             regexp_replace(
-                lower(regexp_replace(trim({{ column }}), '([\\p{Ll}\\p{N}])(\\p{Lu})', '$1_$2')),
+                lower(regexp_replace(
+                    case when {{ trimmed }} is not null
+                        then reflect('com.ibm.icu.text.Normalizer', 'compose', {{ trimmed }}, false)
+                    end,
+                    '([\\p{Ll}\\p{N}])(\\p{Lu})', '$1_$2'
+                )),
                 '[^\\p{L}\\p{N}\\p{M}]+', '_'
             ),
             '^_+|_+$', ''

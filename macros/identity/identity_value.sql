@@ -6,6 +6,10 @@
     one account. As null they never stitch, link or form an account, and a row left with no
     identity at all is rejected downstream as missing_identity. -#}
 {% macro identity_value(column) -%}
+    {{ return(adapter.dispatch('identity_value', 'pql')(column)) }}
+{%- endmacro %}
+
+{% macro default__identity_value(column) -%}
     case
         when lower({{ clean_text(column) }}) not in (
             select lower(placeholders.identity_value)

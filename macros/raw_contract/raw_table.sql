@@ -31,7 +31,7 @@
                 'raw_table': table_name,
                 'is_optional': true,
                 'relation': api.Relation.create(
-                    database=var('pql_raw_database') or target.database,
+                    database=var('pql_raw_database') or target.get('database'),
                     schema=var('pql_raw_schema'),
                     identifier=table_name),
             } -%}

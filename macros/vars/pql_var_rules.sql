@@ -51,5 +51,14 @@
         {'name': 'pql_lift_user_conversion', 'kind': 'choice', 'values': ['every_member', 'active_before_conversion']},
         {'name': 'pql_suggestion_leads_per_week', 'kind': 'integer', 'min': 1, 'max': 1000000000},
         {'name': 'pql_suggestion_max_signals', 'kind': 'integer', 'min': 1, 'max': 100},
+        {'name': 'pql_learned_score_enabled', 'kind': 'boolean'},
+        {'name': 'pql_learned_score_model', 'kind': 'choice', 'values': ['logistic_regression', 'gradient_boosting']},
+        {'name': 'pql_learned_score_calibration', 'kind': 'choice', 'values': ['sigmoid', 'isotonic']},
+        {'name': 'pql_learned_score_min_examples', 'kind': 'integer', 'min': 1, 'max': 1000000000},
+        {'name': 'pql_learned_score_leakage_auc', 'kind': 'number', 'min': 0.5, 'max': 1},
+        {'name': 'pql_learned_score_validation_share', 'kind': 'number', 'min': 0.05, 'max': 0.9},
+        {'name': 'pql_learned_score_regularisation_c', 'kind': 'number', 'min': 0.000001, 'max': 1000000},
+        {'name': 'pql_learned_score_seed', 'kind': 'integer', 'min': 0, 'max': 2147483647},
+        {'name': 'pql_learned_score_band_percentiles', 'kind': 'integer_list', 'min': 1, 'max': 99, 'ascending': true},
     ]) }}
 {% endmacro %}

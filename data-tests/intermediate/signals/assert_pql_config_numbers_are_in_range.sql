@@ -35,33 +35,9 @@
         'not (' ~ digits_only ~ ') or (' ~ number ~ ') not between ' ~ low ~ ' and ' ~ bounds['days'],
         'is not a whole number of days from ' ~ low ~ ' to ' ~ bounds['days'])) -%}
 {%- endfor %}
-with
-
-rows_parsed as (
-    select * from {{ ref('int_pql_config_rows_parsed') }}
-),
-
-problems as (
-    {#- Definitions come first, so the first branch names the signal_id column. #}
-    {%- for seed, column, condition, problem in checks %}
-        {%- set null_text = dbt.cast('null', dbt.type_string()) %}
-        {%- set signal_id = 'signal_id' if seed == 'pql_signals' else null_text ~ ' as signal_id' %}
-        select distinct
-            'seeds/{{ seed }}.csv' as file_name,
-            definition_id,
-            {{ signal_id }},
-            '{{ column }}' as column_name,
-            {{ column }} as value_as_written,
-            '{{ problem }}' as problem
-        from rows_parsed
-        where
-            {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }}
-            and {{ column }} is not null
-            and ({{ condition }})
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-)
-
-select * from problems
+{#- A number check applies to a value that is there; required values are another guard's. -#}
+{%- set present = [] -%}
+{%- for seed, column, condition, problem in checks -%}
+    {%- do present.append((seed, column, column ~ ' is not null and (' ~ condition ~ ')', problem)) -%}
+{%- endfor %}
+{{ pql_config_problems(present) }}

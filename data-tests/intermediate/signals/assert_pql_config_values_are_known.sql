@@ -22,32 +22,4 @@
     ('pql_signals', 'weight', 'weight is null', 'is required'),
     ('pql_signals', 'reason_template', 'reason_template is null', 'is required'),
 ] %}
-with
-
-rows_parsed as (
-    select * from {{ ref('int_pql_config_rows_parsed') }}
-),
-
-problems as (
-    {#- Definitions come first, so the first branch names the signal_id column. #}
-    {%- for seed, column, condition, problem in checks %}
-        {%- set null_text = dbt.cast('null', dbt.type_string()) %}
-        {%- set signal_id = 'signal_id' if seed == 'pql_signals' else null_text ~ ' as signal_id' %}
-        select distinct
-            'seeds/{{ seed }}.csv' as file_name,
-            definition_id,
-            {{ signal_id }},
-            '{{ column }}' as column_name,
-            {{ column }} as value_as_written,
-            '{{ problem }}' as problem
-        from rows_parsed
-        where
-            {{ 'has_signal_row' if seed == 'pql_signals' else 'has_definition_row' }}
-            and ({{ condition }})
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-)
-
-select * from problems
+{{ pql_config_problems(checks) }}

@@ -11,12 +11,8 @@
     gets one row and one owner. -#}
 with
 
-user_states as (
-    {{ pql_current_state('user') }}
-),
-
-account_states as (
-    {{ pql_current_state('account') }}
+current_states as (
+    select * from {{ ref('int_pql_states_current') }}
 ),
 
 users as (
@@ -41,6 +37,18 @@ crm_matches as (
 
 owners as (
     select * from {{ ref('int_accounts_routed_to_owners') }}
+),
+
+learned_scores as (
+    {#- optional learned-score fields (null when the score is off or refused); the probability
+        rounded to 0.01 so a retrained model's small drifts do not re-send every record -#}
+    select
+        definition_id,
+        entity_id,
+        cast(round(probability, 2) as {{ dbt.type_numeric() }}) as learned_probability,
+        band as learned_band,
+        top_positive_factors as learned_top_factors
+    from {{ ref('int_learned_scores') }}
 ),
 
 personal_email_domains as (
@@ -76,17 +84,7 @@ ranked_states as (
         max(case when first_qualified_at is not null then 1 else 0 end) over (
             partition by entity, entity_id
         ) = 1 as has_ever_qualified
-    from (
-        select
-            'user' as entity,
-            *
-        from user_states
-        union all
-        select
-            'account' as entity,
-            *
-        from account_states
-    ) as states
+    from current_states
 ),
 
 user_records as (
@@ -114,12 +112,19 @@ user_records as (
         states.reasons,
         states.qualified_at,
         coalesce(owners.assigned_owner, catch_all_rule.owner) as assigned_owner,
-        coalesce(owners.owner_type, catch_all_rule.owner_type) as owner_type
+        coalesce(owners.owner_type, catch_all_rule.owner_type) as owner_type,
+        learned_scores.learned_probability,
+        learned_scores.learned_band,
+        learned_scores.learned_top_factors
     from ranked_states as states
     inner join users
         on states.entity_id = users.user_id
     left join contact_matches
         on states.entity_id = contact_matches.user_id
+    left join learned_scores
+        on
+            states.definition_id = learned_scores.definition_id
+            and states.entity_id = learned_scores.entity_id
     left join user_accounts
         on states.entity_id = user_accounts.user_id
     left join accounts
@@ -157,12 +162,19 @@ account_records as (
         states.reasons,
         states.qualified_at,
         owners.assigned_owner,
-        owners.owner_type
+        owners.owner_type,
+        learned_scores.learned_probability,
+        learned_scores.learned_band,
+        learned_scores.learned_top_factors
     from ranked_states as states
     inner join accounts
         on states.entity_id = accounts.account_id
     left join crm_matches
         on states.entity_id = crm_matches.account_id
+    left join learned_scores
+        on
+            states.definition_id = learned_scores.definition_id
+            and states.entity_id = learned_scores.entity_id
     left join owners
         on states.entity_id = owners.account_id
     left join personal_email_domains
@@ -215,7 +227,10 @@ final as (
         reasons,
         qualified_at,
         assigned_owner,
-        owner_type
+        owner_type,
+        learned_probability,
+        learned_band,
+        learned_top_factors
     from final_ranked
     where row_rank = 1
 )

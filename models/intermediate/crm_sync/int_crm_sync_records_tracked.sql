@@ -5,7 +5,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=pql_incremental_strategy(),
         unique_key='sync_key',
         on_schema_change='fail',
         full_refresh=false,
@@ -32,6 +32,7 @@
     'crm_object', 'crm_record_id', 'email', 'full_name', 'company_name', 'account_domain',
     'definition_id', 'definition_version', 'status', 'score', 'tier', 'reasons', 'qualified_at',
     'assigned_owner', 'owner_type',
+    'learned_probability', 'learned_band', 'learned_top_factors',
 ] -%}
 {%- set run_time = dbt.cast(
     "'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'", dbt.type_timestamp()
@@ -65,7 +66,10 @@ upserts as (
         reasons,
         qualified_at,
         assigned_owner,
-        owner_type
+        owner_type,
+        cast(learned_probability as {{ dbt.type_numeric() }}) as learned_probability,
+        learned_band,
+        learned_top_factors
     from records
 ),
 
@@ -128,7 +132,10 @@ upserts as (
             {{ null_text }} as reasons,
             cast(null as date) as qualified_at,
             previous.assigned_owner,
-            previous.owner_type
+            previous.owner_type,
+            cast(null as {{ dbt.type_numeric() }}) as learned_probability,
+            {{ null_text }} as learned_band,
+            {{ null_text }} as learned_top_factors
         from previous
         left join records
             on previous.sync_key = records.sync_key
@@ -164,8 +171,10 @@ final as (
         hashed.*,
         {{ run_time }} as last_changed_at,
         {% if is_incremental() %}
-            previous.status as previous_status,
-            previous.tier as previous_tier
+            {#- cast like the first run's nulls: the stored status and tier may be typed
+                varchar where null_text is text (PostgreSQL), and on_schema_change fails -#}
+            {{ dbt.cast('previous.status', dbt.type_string()) }} as previous_status,
+            {{ dbt.cast('previous.tier', dbt.type_string()) }} as previous_tier
         {% else %}
             {{ null_text }} as previous_status,
             {{ null_text }} as previous_tier

@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=pql_incremental_strategy(),
         unique_key=['account_id', 'activity_date'],
         on_schema_change='fail',
     )

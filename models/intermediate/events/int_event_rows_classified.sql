@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=pql_incremental_strategy(),
         unique_key='event_row_id',
         on_schema_change='fail',
     )

@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=pql_incremental_strategy(),
         unique_key='observation_key',
         on_schema_change='fail',
     )
@@ -165,14 +165,7 @@ in_load_order as (
         account_id,
         observed_at,
         received_at,
-        row_number() over (
-            partition by observation_key order by received_at, observed_at nulls last
-        ) as load_order,
-        min(observed_at) over (
-            partition by observation_key
-            order by received_at, observed_at nulls last
-            rows between unbounded preceding and 1 preceding
-        ) as earlier_observed_at,
+        {{ load_step_windows('observation_key', 'observed_at', 'received_at') }},
         max(last_received_at) over (partition by observation_key) as last_received_at
     from merged
 ),
@@ -189,10 +182,7 @@ final as (
         received_at as first_received_at,
         last_received_at
     from in_load_order
-    where
-        load_order = 1
-        or observed_at < earlier_observed_at
-        or (earlier_observed_at is null and observed_at is not null)
+    where {{ is_load_step('observed_at') }}
 )
 
 select * from final

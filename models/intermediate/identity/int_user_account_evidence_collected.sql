@@ -172,15 +172,9 @@ in_load_order as (
         method_priority,
         evidence_from,
         evidence_received_at,
-        row_number() over (
-            partition by user_id, account_id, method_priority
-            order by evidence_received_at, evidence_from nulls last
-        ) as load_order,
-        min(evidence_from) over (
-            partition by user_id, account_id, method_priority
-            order by evidence_received_at, evidence_from nulls last
-            rows between unbounded preceding and 1 preceding
-        ) as earlier_evidence_from,
+        {{ load_step_windows(
+            'user_id, account_id, method_priority', 'evidence_from', 'evidence_received_at'
+        ) }},
         max(last_received_at) over (partition by user_id, account_id, method_priority)
             as last_received_at
     from all_evidence
@@ -196,10 +190,7 @@ evidence as (
         evidence_received_at,
         last_received_at
     from in_load_order
-    where
-        load_order = 1
-        or evidence_from < earlier_evidence_from
-        or (earlier_evidence_from is null and evidence_from is not null)
+    where {{ is_load_step('evidence_from') }}
 ),
 
 final as (

@@ -1,11 +1,16 @@
 with
 
 current_state as (
-    {{ pql_current_state('user') }}
+    select * from {{ ref('int_pql_states_current') }}
+    where entity = 'user'
 ),
 
 users as (
     select * from {{ ref('dim_users') }}
+),
+
+learned_scores as (
+    select * from {{ ref('int_learned_scores') }}
 ),
 
 final as (
@@ -30,10 +35,19 @@ final as (
         current_state.qualified_at,
         current_state.first_qualified_at,
         cast(current_state.times_qualified as {{ dbt.type_int() }}) as times_qualified,
-        current_state.state_changed_at
+        current_state.state_changed_at,
+        cast(learned_scores.probability as {{ dbt.type_numeric() }}) as learned_probability,
+        cast(learned_scores.percentile as {{ dbt.type_numeric() }}) as learned_percentile,
+        learned_scores.band as learned_band,
+        learned_scores.top_positive_factors as learned_top_factors,
+        learned_scores.top_negative_factor as learned_negative_factor
     from current_state
     inner join users
         on current_state.entity_id = users.user_id
+    left join learned_scores
+        on
+            current_state.definition_id = learned_scores.definition_id
+            and current_state.entity_id = learned_scores.entity_id
 )
 
 select * from final

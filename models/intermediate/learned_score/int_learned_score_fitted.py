@@ -1,0 +1,743 @@
+"""The learned score: a calibrated scikit-learn model per definition, trained point in time on
+the backtest panel, validated on later weeks beside the rules, and used to score every entity
+the rules can still qualify, with its factors in words.
+
+One row per result record (record_type):
+  validation  one per definition: status (trained | refused), the message, the split, and the
+              model's and the rule's metrics on the same held-out weeks
+  decile      one per definition and decile of held-out predictions: calibration
+  feature     one per definition and feature: effect, single-feature AUC, leakage flag, and
+              for configured signals the current and suggested points (weights advice)
+  score       one per definition and entity scored today: probability, percentile, band,
+              top positive factors and top negative factor in words
+The thin SQL models int_learned_scores and rpt_learned_score_* read it by record_type.
+
+Honest by construction: training weeks end before the validation weeks start by the outcome
+window (var pql_backtest_window_days), so no training label saw anything after the first
+held-out date; the seed is fixed; inputs are sorted before training; nothing leaves the
+warehouse. The pure functions below are what the tests import.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import numpy as np
+
+RECORD_COLUMNS = {
+    "record_type": "text",
+    "definition_id": "text",
+    "entity": "text",
+    "entity_id": "text",
+    "as_of_date": "date",
+    "probability": "number",
+    "percentile": "number",
+    "band": "text",
+    "top_positive_factors": "text",
+    "top_negative_factor": "text",
+    "status": "text",
+    "message": "text",
+    "model_kind": "text",
+    "train_from": "date",
+    "train_to": "date",
+    "validation_from": "date",
+    "validation_to": "date",
+    "train_rows": "whole",
+    "train_positives": "whole",
+    "validation_rows": "whole",
+    "validation_positives": "whole",
+    "feature_count": "whole",
+    "leakage_features": "text",
+    "model_auc": "number",
+    "rule_auc": "number",
+    "model_brier": "number",
+    "rule_brier": "number",
+    "model_top_decile_lift": "number",
+    "rule_top_decile_lift": "number",
+    "model_top_decile_capture": "number",
+    "rule_top_decile_capture": "number",
+    "rule_volume": "whole",
+    "model_precision_at_rule_volume": "number",
+    "rule_precision": "number",
+    "model_capture_at_rule_volume": "number",
+    "rule_capture": "number",
+    "decile": "whole",
+    "row_count": "whole",
+    "positive_count": "whole",
+    "mean_probability": "number",
+    "observed_rate": "number",
+    "feature_name": "text",
+    "feature_label": "text",
+    "effect": "number",
+    "single_feature_auc": "number",
+    "is_leakage_suspect": "boolean",
+    "is_used": "boolean",
+    "current_weight": "number",
+    "suggested_weight": "number",
+}
+
+MODEL_KINDS = ("logistic_regression", "gradient_boosting")
+CALIBRATION_FOLDS = 3
+MAX_POSITIVE_FACTORS = 3
+ADVICE_SAMPLE_ROWS = 2000
+
+
+class Settings:
+    """The vars the model reads (passed through its YAML config), checked. (A plain class: dbt
+    runs this file without registering it as a module, which dataclasses need.)"""
+
+    def __init__(
+        self,
+        model_kind="logistic_regression",
+        calibration="sigmoid",
+        min_examples=100,
+        leakage_auc=0.95,
+        validation_share=0.3,
+        window_days=30,
+        seed=42,
+        regularisation_c=1.0,
+        band_percentiles=(90, 75, 50),
+    ) -> None:
+        if model_kind not in MODEL_KINDS:
+            raise ValueError(
+                f"var pql_learned_score_model must be one of {', '.join(MODEL_KINDS)}, "
+                f"got {model_kind!r}"
+            )
+        self.model_kind = model_kind
+        self.calibration = calibration
+        self.min_examples = int(min_examples)
+        self.leakage_auc = float(leakage_auc)
+        self.validation_share = float(validation_share)
+        self.window_days = int(window_days)
+        self.seed = int(seed)
+        self.regularisation_c = float(regularisation_c)
+        self.band_percentiles = sorted((float(p) for p in band_percentiles), reverse=True)
+
+
+# --- 1. the split ------------------------------------------------------------------------------
+
+
+def split_weeks(
+    as_of_dates: list[date], validation_share: float, window_days: int
+) -> tuple[list[date], list[date]]:
+    """Training and validation as-of dates from the dates whose outcome is complete.
+
+    Validation: the latest ceil(share x weeks) dates. Training: the dates whose whole outcome
+    window ended by the first validation date (so no training label saw a day of the held-out
+    period), which also keeps every entity's future out of training."""
+    weeks = sorted(set(as_of_dates))
+    if len(weeks) < 2:
+        return [], weeks
+    held_out = max(1, math.ceil(validation_share * len(weeks)))
+    validation = weeks[-held_out:]
+    first_held_out = validation[0]
+    training = [d for d in weeks if (first_held_out - d).days >= window_days]
+    return training, validation
+
+
+def refusal(
+    side: str, span: list[date], positives: int, negatives: int, minimum: int
+) -> str | None:
+    """The message when one side of the split has too few examples, else None."""
+    if positives >= minimum and negatives >= minimum:
+        return None
+    weeks = f"{span[0]} to {span[-1]}" if span else "none"
+    return (
+        f"refused: the {side} weeks ({weeks}) have {positives} converting and {negatives} "
+        f"non-converting examples; at least {minimum} of each are needed on both sides of the "
+        "split (var pql_learned_score_min_examples). Score with the rules until more outcomes "
+        "are known."
+    )
+
+
+# --- 2. features -------------------------------------------------------------------------------
+
+
+def feature_matrix(keys: list[tuple], values: dict[tuple, dict[str, float]], names: list[str]):
+    """Rows in the order of keys, columns in the order of names; an absent value is 0."""
+    column = {name: index for index, name in enumerate(names)}
+    matrix = np.zeros((len(keys), len(names)))
+    for row, key in enumerate(keys):
+        for name, value in values.get(key, {}).items():
+            index = column.get(name)
+            if index is not None:
+                matrix[row, index] = value
+    return matrix
+
+
+def transform(matrix):
+    """Counts and days are skewed: the model sees sign(x) * log(1 + |x|)."""
+    return np.sign(matrix) * np.log1p(np.abs(matrix))
+
+
+def single_feature_aucs(matrix, labels) -> list[float]:
+    """Each feature's AUC on its own, folded so 0.5 is no information and 1 is perfect."""
+    from sklearn.metrics import roc_auc_score
+
+    aucs = []
+    for index in range(matrix.shape[1]):
+        column = matrix[:, index]
+        if np.all(column == column[0]):
+            aucs.append(0.5)
+            continue
+        auc = float(roc_auc_score(labels, column))
+        aucs.append(max(auc, 1 - auc))
+    return aucs
+
+
+def leakage_flags(aucs: list[float], threshold: float) -> list[bool]:
+    """A feature that alone predicts the outcome better than the threshold likely leaks it."""
+    return [auc > threshold for auc in aucs]
+
+
+# --- 3. the model ------------------------------------------------------------------------------
+
+
+def make_model(settings: Settings, labels):
+    """A calibrated classifier: regularised logistic regression (scaled) or gradient boosting,
+    calibrated on cross-validated predictions with a fixed seed."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if settings.model_kind == "gradient_boosting":
+        base = HistGradientBoostingClassifier(random_state=settings.seed, early_stopping=False)
+    else:
+        base = Pipeline(
+            [
+                ("scale", StandardScaler()),
+                (
+                    "model",
+                    LogisticRegression(
+                        C=settings.regularisation_c, max_iter=2000, random_state=settings.seed
+                    ),
+                ),
+            ]
+        )
+    folds = min(CALIBRATION_FOLDS, int(min(np.sum(labels), np.sum(1 - labels))))
+    return CalibratedClassifierCV(
+        base,
+        method=settings.calibration,
+        cv=StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=settings.seed),
+        ensemble=False,
+    )
+
+
+def fit(settings: Settings, matrix, labels):
+    model = make_model(settings, labels)
+    model.fit(matrix, labels)
+    return model
+
+
+def probabilities(model, matrix):
+    return model.predict_proba(matrix)[:, 1]
+
+
+def base_estimator(model):
+    return model.calibrated_classifiers_[0].estimator
+
+
+def contributions(model, matrix, baseline):
+    """Per-feature contributions to the model's log-odds, against the average training entity
+    (baseline: the training means of the transformed features). Logistic regression: exactly
+    coefficient x standardised value. Other models: the change in log-odds when the feature is
+    set to its baseline."""
+    base = base_estimator(model)
+    if hasattr(base, "named_steps") and "model" in base.named_steps:
+        scaler, linear = base.named_steps["scale"], base.named_steps["model"]
+        return scaler.transform(matrix) * linear.coef_[0]
+    full = base.decision_function(matrix)
+    result = np.zeros(matrix.shape)
+    for index in range(matrix.shape[1]):
+        replaced = matrix.copy()
+        replaced[:, index] = baseline[index]
+        result[:, index] = full - base.decision_function(replaced)
+    return result
+
+
+def feature_effects(model, matrix) -> list[float]:
+    """Each feature's spread of log-odds contributions on the training rows (standard deviation):
+    how much it moves the score, whichever the direction; signed by the direction of its
+    correlation with the contribution for linear models."""
+    contributed = contributions(model, matrix, matrix.mean(axis=0))
+    effects = []
+    for index in range(matrix.shape[1]):
+        spread = float(np.std(contributed[:, index]))
+        column = matrix[:, index]
+        sign = 1.0
+        if np.std(column) > 0 and spread > 0:
+            sign = 1.0 if np.corrcoef(column, contributed[:, index])[0, 1] >= 0 else -1.0
+        effects.append(sign * spread)
+    return effects
+
+
+# --- 4. metrics --------------------------------------------------------------------------------
+
+
+def expected_positives_in_top(scores, labels, k: int) -> float:
+    """Positives among the k highest scores; rows tied at the cut count at their tie group's
+    rate, so ties (a rule's scores) are never broken by row order."""
+    if k <= 0:
+        return 0.0
+    scores = np.asarray(scores, dtype=float)
+    labels = np.asarray(labels, dtype=float)
+    cut = np.sort(scores)[::-1][min(k, len(scores)) - 1]
+    above = scores > cut
+    tied = scores == cut
+    taken_from_ties = min(k, len(scores)) - int(above.sum())
+    return float(labels[above].sum() + taken_from_ties * labels[tied].mean())
+
+
+def top_share_metrics(scores, labels, k: int) -> tuple[float, float, float]:
+    """(precision, lift over the base rate, capture of all positives) of the top k rows."""
+    positives = float(np.sum(labels))
+    if k <= 0 or positives == 0:
+        return (math.nan, math.nan, math.nan)
+    hits = expected_positives_in_top(scores, labels, k)
+    precision = hits / k
+    base_rate = positives / len(labels)
+    return (precision, precision / base_rate, hits / positives)
+
+
+def calibration_by_decile(probs, labels) -> list[dict]:
+    """Held-out rows in ten equal groups by predicted probability (1 = highest)."""
+    order = np.argsort(-np.asarray(probs), kind="stable")
+    groups = np.array_split(order, 10)
+    rows = []
+    for decile, group in enumerate(groups, start=1):
+        if len(group) == 0:
+            continue
+        rows.append(
+            {
+                "decile": decile,
+                "row_count": len(group),
+                "positive_count": int(np.sum(labels[group])),
+                "mean_probability": float(np.mean(probs[group])),
+                "observed_rate": float(np.mean(labels[group])),
+            }
+        )
+    return rows
+
+
+def compare(probs, labels, rule_qualified, rule_scores, rule_rate_if, rule_rate_else) -> dict:
+    """The model and the rule on the same held-out rows. The rule's probability for the Brier
+    score is its own conversion rate on the training weeks (qualified or not)."""
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    labels = np.asarray(labels, dtype=float)
+    rule_qualified = np.asarray(rule_qualified, dtype=bool)
+    top = max(1, math.ceil(0.1 * len(labels)))
+    volume = int(rule_qualified.sum())
+    model_top = top_share_metrics(probs, labels, top)
+    rule_top = top_share_metrics(rule_scores, labels, top)
+    model_at_volume = top_share_metrics(probs, labels, volume)
+    rule_hits = float(labels[rule_qualified].sum())
+    rule_probability = np.where(rule_qualified, rule_rate_if, rule_rate_else)
+    return {
+        "model_auc": float(roc_auc_score(labels, probs)),
+        "rule_auc": float(roc_auc_score(labels, rule_scores)),
+        "model_brier": float(brier_score_loss(labels, probs)),
+        "rule_brier": float(brier_score_loss(labels, rule_probability)),
+        "model_top_decile_lift": model_top[1],
+        "rule_top_decile_lift": rule_top[1],
+        "model_top_decile_capture": model_top[2],
+        "rule_top_decile_capture": rule_top[2],
+        "rule_volume": volume,
+        "model_precision_at_rule_volume": model_at_volume[0],
+        "rule_precision": rule_hits / volume if volume else math.nan,
+        "model_capture_at_rule_volume": model_at_volume[2],
+        "rule_capture": rule_hits / labels.sum() if labels.sum() else math.nan,
+    }
+
+
+# --- 5. words, bands, advice ------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def describe(name: str, value: float, catalog: dict[str, dict]) -> str:
+    """A feature and its value in words, for a sales rep. catalog: signal and milestone
+    descriptions from the configuration ({'signal:x': {'template', 'window', 'aggregation'},
+    'milestone:y': {'description'}})."""
+    kind, _, detail = name.partition(":")
+    entry = catalog.get(name, {})
+    v = _number(value)
+    if kind == "signal":
+        template = entry.get("template") or detail.replace("_", " ") + ": {value}"
+        if entry.get("aggregation") == "first_time":
+            text = template.replace("{value}", v).replace("{window}", "")
+            return text if value > 0 else "Not yet: " + text[:1].lower() + text[1:]
+        return template.replace("{value}", v).replace("{window}", str(entry.get("window", "")))
+    if kind == "milestone":
+        text = (entry.get("description") or detail.replace("_", " ")).rstrip(".")
+        return text if value > 0 else "Not yet: " + text[:1].lower() + text[1:]
+    if kind == "fit":
+        attribute, _, level = detail.partition("=")
+        if attribute == "work_email":
+            return "Signed up with a work email" if value > 0 else "No work email"
+        if attribute == "employee_count":
+            return f"{v} employees"
+        label = attribute.replace("_", " ").capitalize()
+        return f"{label} is {level}" if value > 0 else f"{label} is not {level}"
+    if kind == "recency":
+        if detail == "has_activity":
+            return "Active in the product" if value > 0 else "No activity yet"
+        if detail == "days_since_last_activity":
+            return f"Last active {v} days ago"
+        return f"First active {v} days ago"
+    measure, _, window = detail.rpartition("_")
+    window = window.rstrip("d")
+    phrases = {
+        "event_count": "{v} events in the last {w} days",
+        "active_day_count": "Active on {v} of the last {w} days",
+        "distinct_feature_count": "Used {v} features in the last {w} days",
+        "page_view_count": "{v} page views in the last {w} days",
+        "active_seat_count": "{v} active seats in the last {w} days",
+        "seat_growth": "Seats grew by {v} in the last {w} days",
+    }
+    if measure in phrases:
+        return phrases[measure].format(v=v, w=window)
+    whole = {
+        "invites_sent_count": "{v} invitations sent",
+        "invites_accepted_count": "{v} invitations accepted",
+        "seat_count": "{v} seats",
+    }
+    if detail in whole:
+        return whole[detail].format(v=v)
+    return f"{detail.replace('_', ' ')}: {v}"
+
+
+def factors_in_words(
+    row_contributions, raw_values, names: list[str], catalog: dict
+) -> tuple[str | None, str | None]:
+    """The three largest positive contributions and the largest negative one, in words."""
+    order = np.argsort(-np.asarray(row_contributions), kind="stable")
+    positive = [
+        describe(names[i], raw_values[i], catalog) for i in order if row_contributions[i] > 0
+    ][:MAX_POSITIVE_FACTORS]
+    most_negative = int(order[-1]) if len(order) else None
+    negative = None
+    if most_negative is not None and row_contributions[most_negative] < 0:
+        negative = describe(names[most_negative], raw_values[most_negative], catalog)
+    return ("; ".join(positive) or None, negative)
+
+
+def band(percentile: float, cuts: list[float]) -> str:
+    """cuts descending, e.g. [90, 75, 50]: top_10pct, top_25pct, top_50pct, else bottom_50pct."""
+    for cut in cuts:
+        if percentile >= cut:
+            return f"top_{_number(100 - cut)}pct"
+    return f"bottom_{_number(cuts[-1])}pct" if cuts else "all"
+
+
+def percentiles(probs) -> list[float]:
+    """Each score's percentile among the scores (share at or below it, 0-100, ties equal)."""
+    probs = np.asarray(probs)
+    ordered = np.sort(probs)
+    at_or_below = np.searchsorted(ordered, probs, side="right")
+    return [round(100.0 * count / len(probs), 1) for count in at_or_below]
+
+
+def suggested_weights(
+    model, matrix, names: list[str], signals: dict[str, dict], seed: int
+) -> dict[str, float]:
+    """Points for each configured signal from the model: the mean change in log-odds when the
+    signal's value goes from 0 to its threshold (others as they are), over training rows, with
+    the positive effects shared out over the definition's current total of points."""
+    rows = matrix
+    if len(rows) > ADVICE_SAMPLE_ROWS:
+        rng = np.random.default_rng(seed)
+        rows = rows[np.sort(rng.choice(len(rows), ADVICE_SAMPLE_ROWS, replace=False))]
+    base = base_estimator(model)
+    effects = {}
+    for name, signal in signals.items():
+        if name not in names:
+            effects[name] = 0.0
+            continue
+        index = names.index(name)
+        at_threshold, at_zero = rows.copy(), rows.copy()
+        at_threshold[:, index] = transform(np.array([float(signal["threshold"])]))[0]
+        at_zero[:, index] = 0.0
+        delta = base.decision_function(at_threshold) - base.decision_function(at_zero)
+        effects[name] = max(0.0, float(np.mean(delta)))
+    total_effect = sum(effects.values())
+    total_points = sum(float(s["weight"]) for s in signals.values())
+    if total_effect == 0:
+        return {name: 0.0 for name in signals}
+    return {name: round(total_points * e / total_effect) for name, e in effects.items()}
+
+
+# --- 6. one definition -------------------------------------------------------------------------
+
+
+def evaluate_definition(
+    definition_id: str,
+    points: list[dict],
+    values: dict[tuple, dict[str, float]],
+    catalog: dict,
+    signals: dict[str, dict],
+    settings: Settings,
+) -> list[dict]:
+    """Every record for one definition. points: dicts with entity, entity_id, as_of_date,
+    point_kind (panel | current), rule_is_qualified, rule_score, is_converted,
+    is_outcome_complete; values: (entity_id, as_of_date) -> {feature_name: value}."""
+    points = sorted(points, key=lambda p: (p["point_kind"], p["as_of_date"], p["entity_id"]))
+    labelled = [p for p in points if p["point_kind"] == "panel" and p["is_outcome_complete"]]
+    current = [p for p in points if p["point_kind"] == "current"]
+    training_dates, validation_dates = split_weeks(
+        [p["as_of_date"] for p in labelled], settings.validation_share, settings.window_days
+    )
+    train = [p for p in labelled if p["as_of_date"] in set(training_dates)]
+    held_out = [p for p in labelled if p["as_of_date"] in set(validation_dates)]
+    y_train = np.array([1.0 if p["is_converted"] else 0.0 for p in train])
+    y_held = np.array([1.0 if p["is_converted"] else 0.0 for p in held_out])
+    report = {
+        "record_type": "validation",
+        "definition_id": definition_id,
+        "model_kind": settings.model_kind,
+        "train_from": training_dates[0] if training_dates else None,
+        "train_to": training_dates[-1] if training_dates else None,
+        "validation_from": validation_dates[0] if validation_dates else None,
+        "validation_to": validation_dates[-1] if validation_dates else None,
+        "train_rows": len(train),
+        "train_positives": int(y_train.sum()),
+        "validation_rows": len(held_out),
+        "validation_positives": int(y_held.sum()),
+    }
+    problem = refusal(
+        "training",
+        training_dates,
+        int(y_train.sum()),
+        len(train) - int(y_train.sum()),
+        settings.min_examples,
+    ) or refusal(
+        "validation",
+        validation_dates,
+        int(y_held.sum()),
+        len(held_out) - int(y_held.sum()),
+        settings.min_examples,
+    )
+    if problem:
+        return [{**report, "status": "refused", "message": problem}]
+
+    names = sorted(
+        set(signals)
+        | {name for p in labelled for name in values.get((p["entity_id"], p["as_of_date"]), {})}
+    )
+    key = lambda p: (p["entity_id"], p["as_of_date"])  # noqa: E731
+    x_train = transform(feature_matrix([key(p) for p in train], values, names))
+    aucs = single_feature_aucs(x_train, y_train)
+    leaks = leakage_flags(aucs, settings.leakage_auc)
+    used = [i for i, leak in enumerate(leaks) if not leak]
+    used_names = [names[i] for i in used]
+    x_held = transform(feature_matrix([key(p) for p in held_out], values, used_names))
+
+    validated = fit(settings, x_train[:, used], y_train)
+    held_probs = probabilities(validated, x_held)
+    rule_train = np.array([bool(p["rule_is_qualified"]) for p in train])
+    rate_if = float(y_train[rule_train].mean()) if rule_train.any() else 0.0
+    rate_else = float(y_train[~rule_train].mean()) if (~rule_train).any() else 0.0
+    metrics = compare(
+        held_probs,
+        y_held,
+        [bool(p["rule_is_qualified"]) for p in held_out],
+        [float(p["rule_score"] or 0) for p in held_out],
+        rate_if,
+        rate_else,
+    )
+    leak_names = [names[i] for i, leak in enumerate(leaks) if leak]
+    message = f"trained on {len(train)} rows, validated on {len(held_out)} later rows" + (
+        f"; left out as likely leakage: {', '.join(leak_names)}" if leak_names else ""
+    )
+    records = [
+        {
+            **report,
+            **metrics,
+            "status": "trained",
+            "message": message,
+            "feature_count": len(used),
+            "leakage_features": ", ".join(leak_names) or None,
+        }
+    ]
+    records += [
+        {"record_type": "decile", "definition_id": definition_id, **row}
+        for row in calibration_by_decile(held_probs, y_held)
+    ]
+
+    # The scores come from the same recipe refitted on every labelled week.
+    everything = train + held_out
+    x_all = transform(feature_matrix([key(p) for p in everything], values, used_names))
+    y_all = np.concatenate([y_train, y_held])
+    final = fit(settings, x_all, y_all)
+    effects = feature_effects(final, x_all)
+    advice = suggested_weights(final, x_all, used_names, signals, settings.seed)
+    for i, name in enumerate(names):
+        records.append(
+            {
+                "record_type": "feature",
+                "definition_id": definition_id,
+                "feature_name": name,
+                "feature_label": describe(name, 1.0, catalog) if name in catalog else name,
+                "effect": effects[used.index(i)] if i in used else None,
+                "single_feature_auc": aucs[i],
+                "is_leakage_suspect": leaks[i],
+                "is_used": i in used,
+                "current_weight": signals[name]["weight"] if name in signals else None,
+                "suggested_weight": advice.get(name) if name in signals else None,
+            }
+        )
+    if not current:
+        return records
+    raw_current = feature_matrix([key(p) for p in current], values, used_names)
+    x_current = transform(raw_current)
+    current_probs = probabilities(final, x_current)
+    contributed = contributions(final, x_current, x_all.mean(axis=0))
+    ranks = percentiles(current_probs)
+    for row, p in enumerate(current):
+        positive, negative = factors_in_words(
+            contributed[row], raw_current[row], used_names, catalog
+        )
+        records.append(
+            {
+                "record_type": "score",
+                "definition_id": definition_id,
+                "entity": p["entity"],
+                "entity_id": p["entity_id"],
+                "as_of_date": p["as_of_date"],
+                "probability": round(float(current_probs[row]), 6),
+                "percentile": ranks[row],
+                "band": band(ranks[row], settings.band_percentiles),
+                "top_positive_factors": positive,
+                "top_negative_factor": negative,
+            }
+        )
+    return records
+
+
+def learned_score_records(points, features, config_rows, milestone_rows, settings) -> list[dict]:
+    """Every record for every definition. features: (definition_id, entity_id, as_of_date,
+    feature_name, feature_value) tuples."""
+    values: dict[str, dict[tuple, dict[str, float]]] = {}
+    for definition_id, entity_id, as_of_date, name, value in features:
+        values.setdefault(definition_id, {}).setdefault((entity_id, as_of_date), {})[name] = value
+    catalog = {
+        f"milestone:{row['milestone_id']}": {"description": row["description"]}
+        for row in milestone_rows
+    }
+    signals: dict[str, dict[str, dict]] = {}
+    for row in config_rows:
+        name = f"signal:{row['signal_id']}"
+        signals.setdefault(row["definition_id"], {})[name] = {
+            "threshold": row["threshold"],
+            "weight": float(row["weight"]),
+        }
+    by_definition: dict[str, list[dict]] = {}
+    for point in points:
+        by_definition.setdefault(point["definition_id"], []).append(point)
+    records = []
+    for definition_id in sorted(set(signals) | set(by_definition)):
+        definition_catalog = dict(catalog)
+        for row in config_rows:
+            if row["definition_id"] == definition_id:
+                definition_catalog[f"signal:{row['signal_id']}"] = {
+                    "template": row["reason_template"],
+                    "window": row["window_days"],
+                    "aggregation": row["aggregation"],
+                }
+        records += evaluate_definition(
+            definition_id,
+            by_definition.get(definition_id, []),
+            values.get(definition_id, {}),
+            definition_catalog,
+            signals.get(definition_id, {}),
+            settings,
+        )
+    return records
+
+
+# --- 7. dbt ------------------------------------------------------------------------------------
+
+
+def _rows(relation) -> list[dict]:
+    if hasattr(relation, "fetchall") and hasattr(relation, "columns"):  # DuckDB
+        columns = relation.columns
+        return [dict(zip(columns, values, strict=True)) for values in relation.fetchall()]
+    if hasattr(relation, "collect"):  # Snowpark / PySpark
+        return [row.asDict() for row in relation.collect()]
+    raise NotImplementedError(f"reading rows from {type(relation).__name__} is not implemented")
+
+
+def _tuples(relation, columns: list[str]) -> list[tuple]:
+    """Rows of a large relation as tuples of the named columns."""
+    if hasattr(relation, "project"):  # DuckDB
+        return relation.project(", ".join(columns)).fetchall()
+    return [tuple(row[c] for c in columns) for row in relation.select(*columns).collect()]
+
+
+def _clean(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _as_list(value) -> list:
+    """A list var as dbt hands it over: the list itself, or its text."""
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
+def to_table(records: list[dict]):
+    """The records as an Arrow table with explicit types (so an empty record type still has
+    typed columns)."""
+    import pyarrow as pa
+
+    types = {
+        "text": pa.string(),
+        "whole": pa.int64(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "boolean": pa.bool_(),
+    }
+    schema = pa.schema([(column, types[kind]) for column, kind in RECORD_COLUMNS.items()])
+    rows = [{column: _clean(record.get(column)) for column in RECORD_COLUMNS} for record in records]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # dbt passes a config value to a Python model only for literal dbt.config.get calls.
+    settings = Settings(
+        model_kind=dbt.config.get("model_kind"),
+        calibration=dbt.config.get("calibration"),
+        min_examples=int(dbt.config.get("min_examples")),
+        leakage_auc=float(dbt.config.get("leakage_auc")),
+        validation_share=float(dbt.config.get("validation_share")),
+        window_days=int(dbt.config.get("window_days")),
+        seed=int(dbt.config.get("seed")),
+        regularisation_c=float(dbt.config.get("regularisation_c")),
+        band_percentiles=_as_list(dbt.config.get("band_percentiles")),
+    )
+    points = _rows(dbt.ref("int_learned_score_points"))
+    features = _tuples(
+        dbt.ref("int_learned_score_features"),
+        ["definition_id", "entity_id", "as_of_date", "feature_name", "feature_value"],
+    )
+    records = learned_score_records(
+        points,
+        features,
+        _rows(dbt.ref("int_pql_config_validated")),
+        _rows(dbt.ref("activation_milestones")),
+        settings,
+    )
+    table = to_table(records)
+    if hasattr(session, "create_dataframe"):  # Snowpark / PySpark
+        return session.create_dataframe(table.to_pylist())
+    return table

@@ -1,0 +1,73 @@
+{#- Consecutive score changes of an entity with the same raw qualification, collapsed into runs
+    [run_start, run_end), numbered per definition and entity, with the definition's
+    anti-flapping settings: the compact input of the sequential anti-flapping rule. -#}
+with
+
+score_changes as (
+    select * from {{ ref('int_pql_score_changes') }}
+),
+
+config as (
+    select * from {{ ref('int_pql_config_validated') }}
+),
+
+definitions as (
+    select distinct
+        definition_id,
+        motion,
+        min_days_before_demotion,
+        cooldown_days
+    from config
+),
+
+marked as (
+    select
+        definition_id,
+        entity_id,
+        change_date,
+        raw_state,
+        case
+            when raw_state = lag(raw_state) over (
+                partition by definition_id, entity_id
+                order by change_date
+            ) then 0
+            else 1
+        end as starts_run
+    from score_changes
+),
+
+runs as (
+    select
+        definition_id,
+        entity_id,
+        change_date as run_start,
+        raw_state,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as run_end,
+        row_number() over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as run_number
+    from marked
+    where starts_run = 1
+),
+
+final as (
+    select
+        runs.definition_id,
+        runs.entity_id,
+        runs.run_number,
+        runs.run_start,
+        runs.run_end,
+        runs.raw_state,
+        definitions.motion,
+        definitions.min_days_before_demotion,
+        definitions.cooldown_days
+    from runs
+    inner join definitions
+        on runs.definition_id = definitions.definition_id
+)
+
+select * from final

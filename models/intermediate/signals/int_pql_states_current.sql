@@ -1,0 +1,58 @@
+{#- The current PQL/PQA state of every entity per definition: the open row of the state
+    history, with when its current qualification started, its first qualification and how many
+    times it qualified. Read by dim_pql_leads, dim_pqa_accounts, dim_pqa_expansion_accounts and
+    int_crm_sync_records. -#}
+with
+
+history as (
+    select * from {{ ref('int_pql_states_evaluated') }}
+),
+
+qualification_starts as (
+    select
+        definition_id,
+        entity_id,
+        max(valid_from) as qualified_at,
+        min(valid_from) as first_qualified_at,
+        count(*) as times_qualified
+    from history
+    where change_type = 'qualified'
+    group by definition_id, entity_id
+),
+
+current_state as (
+    select * from history
+    where valid_to is null
+),
+
+final as (
+    select
+        current_state.definition_id,
+        current_state.definition_version,
+        current_state.entity,
+        current_state.motion,
+        current_state.entity_id,
+        current_state.status,
+        current_state.status = 'qualified' as is_qualified,
+        current_state.score,
+        current_state.score_threshold,
+        current_state.tier,
+        current_state.fit_score,
+        current_state.fit_reasons,
+        current_state.reasons,
+        current_state.signals_fired,
+        current_state.signals_fired_count,
+        case
+            when current_state.status = 'qualified' then qualification_starts.qualified_at
+        end as qualified_at,
+        qualification_starts.first_qualified_at,
+        coalesce(qualification_starts.times_qualified, 0) as times_qualified,
+        current_state.valid_from as state_changed_at
+    from current_state
+    left join qualification_starts
+        on
+            current_state.definition_id = qualification_starts.definition_id
+            and current_state.entity_id = qualification_starts.entity_id
+)
+
+select * from final

@@ -1,0 +1,252 @@
+{#- The threshold engine's output: the state history, assembled at every date the score or
+    the status of an entity changes, up to the as-of date (the last day any clean event was
+    loaded; later changes, such as a window closing tomorrow, are not history yet). A row is
+    kept only where something visible changed (status, score, tier, fit or reasons).
+
+    The statuses come from the anti-flapping rule: the Python model int_pql_statuses_debounced
+    where the warehouse runs Python models, else its SQL twin int_pql_statuses_debounced_sql. -#}
+{#- The end of an open span: a plain range condition keeps the joins below range joins. -#}
+{%- set open_end = "cast('9999-12-31' as date)" -%}
+with
+
+config as (
+    select * from {{ ref('int_pql_config_validated') }}
+),
+
+score_changes as (
+    select * from {{ ref('int_pql_score_changes') }}
+),
+
+statuses as (
+    {% if pql_python_models_supported() -%}
+        select * from {{ ref('int_pql_statuses_debounced') }}
+    {%- else -%}
+        select * from {{ ref('int_pql_statuses_debounced_sql') }}
+    {%- endif %}
+),
+
+reasons as (
+    select * from {{ ref('int_pql_signal_reasons') }}
+),
+
+tiers as (
+    select * from {{ ref('pql_tiers') }}
+),
+
+as_of as (
+    {{ stream_as_of_date() }}
+),
+
+definitions as (
+    select distinct
+        definition_id,
+        definition_version,
+        entity,
+        motion,
+        score_threshold
+    from config
+),
+
+tier_bands as (
+    select
+        tier,
+        cast(min_score as {{ type_double() }}) as min_score,
+        lead(cast(min_score as {{ type_double() }})) over (
+            order by cast(min_score as {{ type_double() }})
+        ) as next_min_score
+    from tiers
+),
+
+boundaries as (
+    select
+        all_changes.definition_id,
+        all_changes.entity_id,
+        all_changes.change_date
+    from (
+        select
+            definition_id,
+            entity_id,
+            change_date
+        from score_changes
+        union distinct
+        select
+            definition_id,
+            entity_id,
+            change_date
+        from statuses
+    ) as all_changes
+    cross join as_of
+    where all_changes.change_date <= as_of.data_as_of_date
+),
+
+-- status, score and reasons as spans [change_date, next_change_date), so each boundary finds
+-- the one holding it with a range join
+status_spans as (
+    select
+        *,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as next_change_date
+    from statuses
+),
+
+score_spans as (
+    select
+        *,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as next_change_date
+    from score_changes
+),
+
+reason_spans as (
+    select
+        *,
+        lead(change_date) over (
+            partition by definition_id, entity_id
+            order by change_date
+        ) as next_change_date
+    from reasons
+),
+
+assembled as (
+    select
+        boundaries.definition_id,
+        definitions.definition_version,
+        definitions.entity,
+        definitions.motion,
+        boundaries.entity_id,
+        boundaries.change_date as valid_from,
+        status_spans.status,
+        score_spans.behaviour_score as score,
+        definitions.score_threshold,
+        score_spans.fit_score,
+        score_spans.fit_reasons,
+        tier_bands.tier,
+        coalesce(reason_spans.reasons, '') as reasons,
+        coalesce(reason_spans.signals_fired, '') as signals_fired,
+        coalesce(reason_spans.signals_fired_count, 0) as signals_fired_count
+    from boundaries
+    inner join definitions
+        on boundaries.definition_id = definitions.definition_id
+    left join status_spans
+        on
+            boundaries.definition_id = status_spans.definition_id
+            and boundaries.entity_id = status_spans.entity_id
+            and boundaries.change_date >= status_spans.change_date
+            and boundaries.change_date < coalesce(status_spans.next_change_date, {{ open_end }})
+    left join score_spans
+        on
+            boundaries.definition_id = score_spans.definition_id
+            and boundaries.entity_id = score_spans.entity_id
+            and boundaries.change_date >= score_spans.change_date
+            and boundaries.change_date < coalesce(score_spans.next_change_date, {{ open_end }})
+    left join reason_spans
+        on
+            boundaries.definition_id = reason_spans.definition_id
+            and boundaries.entity_id = reason_spans.entity_id
+            and boundaries.change_date >= reason_spans.change_date
+            and boundaries.change_date < coalesce(reason_spans.next_change_date, {{ open_end }})
+    left join tier_bands
+        on
+            score_spans.behaviour_score >= tier_bands.min_score
+            and (
+                tier_bands.next_min_score is null
+                or score_spans.behaviour_score < tier_bands.next_min_score
+            )
+),
+
+compared as (
+    select
+        *,
+        lag(status) over (
+            partition by definition_id, entity_id order by valid_from
+        ) as previous_status,
+        lag(tier) over (
+            partition by definition_id, entity_id order by valid_from
+        ) as previous_tier,
+        lag(score) over (
+            partition by definition_id, entity_id order by valid_from
+        ) as previous_score,
+        lag(reasons) over (
+            partition by definition_id, entity_id order by valid_from
+        ) as previous_reasons,
+        lag(fit_score) over (
+            partition by definition_id, entity_id order by valid_from
+        ) as previous_fit_score
+    from assembled
+),
+
+-- null-safe comparisons (is distinct from, spelt portably)
+flagged as (
+    select
+        *,
+        coalesce(
+            status != previous_status, not (status is null and previous_status is null)
+        ) as is_status_changed,
+        coalesce(
+            tier != previous_tier, not (tier is null and previous_tier is null)
+        ) as is_tier_changed,
+        coalesce(
+            score != previous_score, not (score is null and previous_score is null)
+        ) as is_score_changed,
+        coalesce(
+            reasons != previous_reasons, not (reasons is null and previous_reasons is null)
+        ) as is_reasons_changed,
+        coalesce(
+            fit_score != previous_fit_score, not (fit_score is null and previous_fit_score is null)
+        ) as is_fit_score_changed
+    from compared
+),
+
+changed as (
+    select * from flagged
+    where
+        previous_status is null
+        or is_status_changed
+        or is_tier_changed
+        or is_score_changed
+        or is_reasons_changed
+        or is_fit_score_changed
+),
+
+final as (
+    select
+        definition_id || '|' || entity_id || '|' || cast(valid_from as {{ dbt.type_string() }})
+            as state_id,
+        definition_id,
+        definition_version,
+        entity,
+        motion,
+        entity_id,
+        valid_from,
+        lead(valid_from) over (
+            partition by definition_id, entity_id order by valid_from
+        ) as valid_to,
+        status,
+        case
+            when previous_status is null and status = 'qualified' then 'qualified'
+            when previous_status is null then 'first_seen'
+            when is_status_changed and status = 'qualified' then 'qualified'
+            when
+                is_status_changed and previous_status = 'qualified'
+                and status = 'not_qualified'
+                then 'disqualified'
+            when is_status_changed then status
+            when is_tier_changed then 'tier_changed'
+            else 'score_changed'
+        end as change_type,
+        score,
+        score_threshold,
+        tier,
+        fit_score,
+        fit_reasons,
+        reasons,
+        signals_fired,
+        signals_fired_count
+    from changed
+)
+
+select * from final

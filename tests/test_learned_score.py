@@ -1,0 +1,361 @@
+"""The learned score (docs/learned_score.md): point-in-time features, the time split, refusal
+below the sample minimum, the leakage flag, factors in words, and reproducible builds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pytest
+
+from tests.model_code import load_model
+from tests.support import REPO_ROOT, query, run_dbt, scalar
+from tests.test_point_in_time import copy_raw_as_of
+
+learned = load_model("models/intermediate/learned_score/int_learned_score_fitted.py")
+
+# Enough examples on the small warehouse: a one-week outcome window and a low minimum.
+TRAINABLE_VARS = "{pql_learned_score_min_examples: 10, pql_backtest_window_days: 7}"
+RETRAIN_SELECTION = [
+    "fct_backtest_panel",
+    "int_learned_score_points",
+    "int_learned_score_features",
+    "int_learned_score_fitted",
+    "int_learned_scores",
+    "rpt_learned_score_validation",
+    "dim_pql_leads",
+]
+
+
+# --- synthetic data for the pure functions -----------------------------------------------------
+
+
+def synthetic(n_weeks=12, per_week=120, seed=3, leaky=False):
+    """A panel where projects created raise conversion and days since last activity lower it;
+    optionally a planted feature that is the outcome itself."""
+    rng = np.random.default_rng(seed)
+    start = date(2026, 1, 4)
+    points, values = [], {}
+    for week in range(n_weeks):
+        as_of = start + timedelta(days=7 * week)
+        for i in range(per_week):
+            entity_id = f"u{week:02d}_{i:03d}"
+            projects = int(rng.integers(0, 10))
+            idle = int(rng.integers(0, 30))
+            noise = float(rng.normal())
+            logit = -2.0 + 0.6 * projects - 0.15 * idle
+            converted = bool(rng.random() < 1 / (1 + np.exp(-logit)))
+            points.append(
+                {
+                    "point_kind": "panel",
+                    "entity": "user",
+                    "entity_id": entity_id,
+                    "as_of_date": as_of,
+                    "rule_is_qualified": projects >= 6,
+                    "rule_score": 30.0 if projects >= 6 else 0.0,
+                    "is_converted": converted,
+                    "is_outcome_complete": True,
+                }
+            )
+            row = {
+                "signal:projects_created": projects,
+                "recency:days_since_last_activity": idle,
+                "usage:event_count_7d": abs(noise) * 10,
+            }
+            if leaky:
+                row["usage:leaky"] = 1.0 if converted else 0.0
+            values[(entity_id, as_of)] = {k: v for k, v in row.items() if v}
+    known = date(2026, 4, 1)
+    points.append(
+        {
+            "point_kind": "current",
+            "entity": "user",
+            "entity_id": "known_user",
+            "as_of_date": known,
+            "rule_is_qualified": True,
+            "rule_score": 30.0,
+            "is_converted": None,
+            "is_outcome_complete": False,
+        }
+    )
+    values[("known_user", known)] = {
+        "signal:projects_created": 9,
+        "recency:days_since_last_activity": 29,
+        "usage:event_count_7d": 5,
+    }
+    return points, values
+
+
+CATALOG = {
+    "signal:projects_created": {
+        "template": "Created {value} projects in the last {window} days",
+        "window": 14,
+        "aggregation": "count",
+    }
+}
+SIGNALS = {"signal:projects_created": {"threshold": 4, "weight": 30.0}}
+
+
+def by_type(records, record_type):
+    return [r for r in records if r["record_type"] == record_type]
+
+
+def test_split_keeps_every_training_outcome_before_the_held_out_weeks():
+    weeks = [date(2026, 1, 4) + timedelta(days=7 * i) for i in range(10)]
+    training, validation = learned.split_weeks(weeks, 0.3, 14)
+    assert validation == weeks[-3:]
+    assert training == weeks[:6]
+    assert all((validation[0] - d).days >= 14 for d in training)
+
+
+def test_refuses_below_the_minimum_with_a_clear_message():
+    points, values = synthetic(n_weeks=8, per_week=40)
+    settings = learned.Settings(min_examples=100, window_days=7)
+    records = learned.evaluate_definition("d", points, values, CATALOG, SIGNALS, settings)
+    assert [r["record_type"] for r in records] == ["validation"]
+    report = records[0]
+    assert report["status"] == "refused"
+    positives = report["train_positives"]
+    negatives = report["train_rows"] - positives
+    assert positives < 100 or negatives < 100
+    assert f"have {positives} converting and {negatives} non-converting" in report["message"]
+    assert "var pql_learned_score_min_examples" in report["message"]
+    # the same data trains once the minimum is met
+    settings = learned.Settings(min_examples=5, window_days=7)
+    records = learned.evaluate_definition("d", points, values, CATALOG, SIGNALS, settings)
+    assert by_type(records, "validation")[0]["status"] == "trained"
+
+
+def test_a_planted_leaky_feature_is_flagged_and_left_out():
+    points, values = synthetic(leaky=True)
+    settings = learned.Settings(min_examples=20, window_days=7)
+    records = learned.evaluate_definition("d", points, values, CATALOG, SIGNALS, settings)
+    report = by_type(records, "validation")[0]
+    assert report["status"] == "trained"
+    assert report["leakage_features"] == "usage:leaky"
+    assert "usage:leaky" in report["message"]
+    features = {r["feature_name"]: r for r in by_type(records, "feature")}
+    assert features["usage:leaky"]["is_leakage_suspect"]
+    assert not features["usage:leaky"]["is_used"]
+    assert features["usage:leaky"]["single_feature_auc"] > 0.95
+    honest = [n for n, r in features.items() if n != "usage:leaky"]
+    assert not any(features[n]["is_leakage_suspect"] for n in honest)
+    assert all(features[n]["is_used"] for n in honest)
+
+
+def test_factors_in_words_for_a_known_entity():
+    points, values = synthetic()
+    settings = learned.Settings(min_examples=20, window_days=7)
+    records = learned.evaluate_definition("d", points, values, CATALOG, SIGNALS, settings)
+    report = by_type(records, "validation")[0]
+    assert report["status"] == "trained"
+    assert report["model_auc"] > report["rule_auc"] - 0.05
+    (score,) = [r for r in by_type(records, "score") if r["entity_id"] == "known_user"]
+    assert score["top_positive_factors"].split("; ")[0] == "Created 9 projects in the last 14 days"
+    assert score["top_negative_factor"] == "Last active 29 days ago"
+    assert 0 < score["probability"] < 1
+    # weights advice: the signal that drives conversion gets points
+    advice = [r for r in by_type(records, "feature") if r["feature_name"] in SIGNALS]
+    assert advice[0]["current_weight"] == 30.0
+    assert advice[0]["suggested_weight"] == 30
+
+
+def test_gradient_boosting_is_an_option_with_the_same_outputs():
+    points, values = synthetic()
+    settings = learned.Settings(model_kind="gradient_boosting", min_examples=20, window_days=7)
+    records = learned.evaluate_definition("d", points, values, CATALOG, SIGNALS, settings)
+    report = by_type(records, "validation")[0]
+    assert report["status"] == "trained"
+    assert report["model_kind"] == "gradient_boosting"
+    assert report["model_auc"] > 0.7
+    (score,) = [r for r in by_type(records, "score") if r["entity_id"] == "known_user"]
+    assert "Created 9 projects in the last 14 days" in score["top_positive_factors"]
+    with pytest.raises(ValueError, match="pql_learned_score_model"):
+        learned.Settings(model_kind="forest")
+
+
+def test_describe_reads_like_a_sentence():
+    catalog = {
+        "signal:integration_connected": {
+            "template": "Connected an integration",
+            "aggregation": "first_time",
+        },
+        "milestone:first_project": {"description": "Created a first project."},
+    }
+    assert learned.describe("signal:integration_connected", 0, catalog) == (
+        "Not yet: connected an integration"
+    )
+    assert learned.describe("milestone:first_project", 1, catalog) == "Created a first project"
+    active = learned.describe("usage:active_day_count_30d", 4, {})
+    assert active == "Active on 4 of the last 30 days"
+    assert learned.describe("fit:persona=founder", 1, {}) == "Persona is founder"
+    assert learned.describe("team:seat_growth_7d", 2, {}) == "Seats grew by 2 in the last 7 days"
+
+
+def test_ties_in_the_rules_score_are_counted_at_their_rate():
+    # four rows tied at the cut, two of them converting: the top 3 hold 1 + 2 x 2/4
+    scores = [9, 5, 5, 5, 5, 0]
+    labels = [1, 1, 0, 1, 0, 0]
+    assert learned.expected_positives_in_top(scores, labels, 3) == pytest.approx(2.0)
+
+
+def test_bands_follow_the_cut_points():
+    cuts = [90, 75, 50]
+    assert [learned.band(p, cuts) for p in (95, 80, 60, 10)] == [
+        "top_10pct",
+        "top_25pct",
+        "top_50pct",
+        "bottom_50pct",
+    ]
+
+
+def test_the_enabled_switch_names_the_targets_of_the_macro():
+    macro = (REPO_ROOT / "macros/pql_python_models_supported.sql").read_text()
+    models = REPO_ROOT / "models/intermediate/learned_score/_int_learned_score__models.yml"
+    enabled = re.search(r"enabled: .*target\.type in (\[[^\]]*\])", models.read_text()).group(1)
+    assert re.search(r"target\.type in (\[[^\]]*\])", macro).group(1) == enabled
+
+
+# --- builds ------------------------------------------------------------------------------------
+
+
+def test_the_small_warehouse_refuses_and_the_marts_stay_null(built):
+    """Default minimum (100) on the small warehouse: every definition is refused with its
+    reason, no entity is scored, and the PQL/PQA marts build with null learned columns."""
+    rows = query(
+        built.db,
+        "select status, message, train_positives, train_rows, validation_positives, "
+        "validation_rows from main_marts.rpt_learned_score_validation",
+    )
+    assert len(rows) == 3
+    for status, message, tp, tr, vp, vr in rows:
+        assert status == "refused"
+        assert min(tp, tr - tp, vp, vr - vp) < 100
+        assert "var pql_learned_score_min_examples" in message
+    assert scalar(built.db, "select count(*) from main_intermediate.int_learned_scores") == 0
+    assert scalar(built.db, "select count(*) from main_marts.dim_pql_leads") > 0
+    assert (
+        scalar(
+            built.db,
+            "select count(*) from main_marts.dim_pql_leads where learned_probability is not null",
+        )
+        == 0
+    )
+
+
+@pytest.fixture(scope="module")
+def truncated_features(built, small_raw, tmp_path_factory):
+    """The features built from only the data loaded by a date 15 days before the end."""
+    last_load = scalar(small_raw, "select max(received_at) from raw.tracks").date()
+    as_of = last_load - timedelta(days=15)
+    work_dir = tmp_path_factory.mktemp("learned_truncated")
+    db = work_dir / "pql.duckdb"
+    copy_raw_as_of(small_raw, db, as_of)
+    run_dbt(["seed"], db, work_dir)
+    run_dbt(["run", "--select", "+int_learned_score_features"], db, work_dir)
+    return db, as_of
+
+
+def test_features_from_truncated_data_are_equal(built, truncated_features):
+    db, as_of = truncated_features
+    key = "definition_id, entity_id, as_of_date"
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"attach '{built.db}' as full_build (read_only)")
+        con.execute(
+            f"""create temp table shared_keys as
+            select distinct {key} from main_intermediate.int_learned_score_points
+            intersect
+            select distinct {key} from full_build.main_intermediate.int_learned_score_points"""
+        )
+        features = f"""
+            select f.definition_id, f.entity_id, f.as_of_date, f.feature_name, f.feature_value
+            from {{}}.int_learned_score_features as f
+            inner join shared_keys using ({key})"""
+        then = features.format("main_intermediate")
+        full = features.format("full_build.main_intermediate")
+        compared = con.execute(f"select count(*) from ({then})").fetchone()[0]
+        kinds = con.execute(
+            f"select count(distinct split_part(feature_name, ':', 1)) from ({then})"
+        ).fetchone()[0]
+        latest = con.execute("select max(as_of_date) from shared_keys").fetchone()[0]
+        only_truncated = con.execute(f"select * from ({then} except all {full}) limit 5")
+        only_truncated = only_truncated.fetchall()
+        only_full = con.execute(f"select * from ({full} except all {then}) limit 5").fetchall()
+    assert compared > 1000
+    assert kinds == 6  # signal, usage, team, milestone, fit, recency
+    assert latest <= as_of
+    assert only_truncated == []
+    assert only_full == []
+
+
+@pytest.fixture(scope="module")
+def trained_twice(built, tmp_path_factory):
+    """A copy of the small warehouse retrained twice with a low minimum; scores after each."""
+    work_dir = tmp_path_factory.mktemp("learned_twice")
+    db = work_dir / "pql.duckdb"
+    shutil.copyfile(built.db, db)
+    scores = []
+    for _ in range(2):
+        run_dbt(["run", "--select", *RETRAIN_SELECTION, "--vars", TRAINABLE_VARS], db, work_dir)
+        scores.append(
+            query(
+                db,
+                "select definition_id, entity_id, probability, percentile, band, "
+                "top_positive_factors, top_negative_factor "
+                "from main_intermediate.int_learned_scores order by definition_id, entity_id",
+            )
+        )
+    return db, scores
+
+
+def test_two_builds_give_identical_scores(trained_twice):
+    db, (first, second) = trained_twice
+    assert len(first) > 50
+    assert first == second
+    trained = query(
+        db,
+        "select definition_id from main_marts.rpt_learned_score_validation "
+        "where status = 'trained'",
+    )
+    assert trained
+    assert all(row[5] for row in first)  # every scored entity has factors in words
+    carried = scalar(
+        db, "select count(*) from main_marts.dim_pql_leads where learned_probability is not null"
+    )
+    assert carried > 0
+
+
+def test_switched_off_the_marts_build_with_typed_null_columns(built, tmp_path):
+    """var pql_learned_score_enabled false (as on a target without Python models): the Python
+    model is disabled, its readers are typed and empty, the marts keep null learned columns."""
+    db = tmp_path / "pql.duckdb"
+    shutil.copyfile(built.db, db)
+    run_dbt(
+        [
+            "run",
+            "--select",
+            "int_learned_scores",
+            "rpt_learned_score_validation",
+            "dim_pqa_accounts",
+            "--vars",
+            "{pql_learned_score_enabled: false}",
+        ],
+        db,
+        tmp_path,
+    )
+    assert scalar(db, "select count(*) from main_marts.rpt_learned_score_validation") == 0
+    types = dict(
+        query(
+            db,
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'int_learned_scores'",
+        )
+    )
+    assert types["probability"] == "DECIMAL(28,6)"
+    assert types["as_of_date"] == "DATE"
+    rows = query(db, "select count(*), count(learned_band) from main_marts.dim_pqa_accounts")
+    assert rows[0][0] > 0
+    assert rows[0][1] == 0

@@ -25,7 +25,7 @@ STREAM = f"""
         select
             *,
             greatest(occurred_date, cast(resolved_received_at as date)) as available_date
-        from {INT}.int_events_deduplicated
+        from {INT}.int_events_resolved
     ),
     as_of_dates as (
         select cast(unnest(generate_series(
@@ -293,7 +293,7 @@ def test_series_are_dense_up_to_the_latest_available_date(built):
     last = scalar(
         built.db,
         f"""select max(greatest(occurred_date, cast(resolved_received_at as date)))
-            from {INT}.int_events_deduplicated""",
+            from {INT}.int_events_resolved""",
     )
     for relation, entity in (
         ("int_user_usage_windows", "user_id"),
@@ -322,7 +322,7 @@ def test_late_events_exist_and_ignoring_the_rule_would_change_the_windows(built,
     gives other numbers on some as-of rows; the models do not (the tests above)."""
     late = scalar(
         built.db,
-        f"""select count(*) from {INT}.int_events_deduplicated
+        f"""select count(*) from {INT}.int_events_resolved
             where cast(resolved_received_at as date) > occurred_date and user_id is not null""",
     )
     assert late > 0

@@ -1,10 +1,11 @@
-"""Point-in-time correctness of the intermediate metrics (docs/design.md #1).
+"""Point-in-time correctness of the intermediate usage models (models/intermediate/usage/,
+docs/design.md #1).
 
-For every as-of date of the small build, the metrics are recomputed directly from the clean
-event stream truncated to what was available on that date (an event is available from the later
-of its occurred date and the date of its resolved_received_at), with plain filtered counts, and
-compared row for row with the models. A recompute that ignores availability must disagree, so
-the late-event rule is shown to matter on this data."""
+For every as-of date of the small build, the usage windows and milestones are recomputed directly
+from the clean event stream truncated to what was available on that date (an event is available
+from the later of its occurred date and the date of its resolved_received_at), with plain filtered
+counts, and compared row for row with the models. A recompute that ignores availability must
+disagree, so the late-event rule is shown to matter on this data."""
 
 from __future__ import annotations
 

@@ -218,5 +218,39 @@ def test_deleted_crm_accounts_are_never_matched(built):
     )
 
 
+def test_account_activity_reconciles_with_the_clean_stream(built):
+    """dim_accounts counts, per account, exactly the clean events on it (int_account_activity_daily
+    summed): with context or through the user's only link; none dropped, none counted twice."""
+    differences = query(
+        built.db,
+        f"""
+        with stream as (
+            select
+                account_id,
+                count(*) as event_count,
+                sum(case when account_source = 'single_account' then 1 else 0 end)
+                    as linked_event_count,
+                count(distinct occurred_date) as active_day_count,
+                max(occurred_at) as last_event_at
+            from {INT}.int_events_resolved
+            where account_id is not null
+            group by account_id
+        )
+        select accounts.account_id
+        from {MARTS}.dim_accounts as accounts
+        full outer join stream
+            on accounts.account_id = stream.account_id
+        where
+            accounts.account_id is null
+            or accounts.event_count != coalesce(stream.event_count, 0)
+            or accounts.linked_event_count != coalesce(stream.linked_event_count, 0)
+            or accounts.active_day_count != coalesce(stream.active_day_count, 0)
+            or accounts.last_event_at is distinct from stream.last_event_at
+        """,
+    )
+    assert differences == []
+    assert scalar(built.db, f"select sum(linked_event_count) from {MARTS}.dim_accounts") > 0
+
+
 def test_internal_users_are_flagged_not_dropped(built):
     assert scalar(built.db, f"select count(*) from {MARTS}.dim_users where is_internal") > 0

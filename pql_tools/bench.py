@@ -172,7 +172,7 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
     with duckdb.connect(str(stream_db), read_only=True) as con:
         con.execute(f"attach '{floor_db}' as floor_db (read_only)")
         stream_matches_floor = con.execute(
-            "select (select count(*) from main_intermediate.int_events_deduplicated) "
+            "select (select count(*) from main_intermediate.int_events_resolved) "
             "= (select count(*) from floor_db.floor.events) and "
             "(select sum(event_count) from main_intermediate.int_user_activity_daily) "
             "= (select sum(event_count) from floor_db.floor.user_daily)"

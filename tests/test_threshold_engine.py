@@ -149,7 +149,7 @@ INPUT_SCHEMAS = {
         for c in ("rule_id", "entity", "attribute", "operator", "value", "weight", "reason")
     ],
     "pql_tiers": [("tier", pa.string()), ("min_score", pa.string())],
-    "int_events_deduplicated": [("resolved_received_at", pa.date32())],
+    "int_events_resolved": [("resolved_received_at", pa.date32())],
     "int_pql_qualification_runs": [
         ("definition_id", pa.string()),
         ("entity_id", pa.string()),
@@ -250,7 +250,7 @@ def run_engine(nodes, config, contributions, entities, as_of, tiers=TIERS):
     warehouse.load("int_pql_entity_attributes", [])
     warehouse.load("pql_fit_rules", [])
     warehouse.load("pql_tiers", tiers)
-    warehouse.load("int_events_deduplicated", [{"resolved_received_at": day(as_of)}])
+    warehouse.load("int_events_resolved", [{"resolved_received_at": day(as_of)}])
     for name in SQL_MODELS[:5]:
         warehouse.run(name)
     warehouse.run("int_pql_statuses_debounced")

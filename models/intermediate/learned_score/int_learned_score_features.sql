@@ -76,7 +76,7 @@ personal_email_domains as (
 ),
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 users as (

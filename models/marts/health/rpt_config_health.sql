@@ -17,7 +17,7 @@ milestones as (
 ),
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 contributions as (

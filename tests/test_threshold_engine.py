@@ -42,6 +42,9 @@ def signal(
     score_threshold=50,
     required="",
     template="{value} in {window} days",
+    threshold_max=None,
+    disqualifies=False,
+    event_name="e",
 ):
     return {
         "signal_event_key": f"{definition_id}|{signal_id}|e",
@@ -56,7 +59,7 @@ def signal(
         "cooldown_days": 0,
         "signal_id": signal_id,
         "category": "usage",
-        "event_name": "e",
+        "event_name": event_name,
         "property_filter_key": None,
         "property_filter_value": None,
         "page_path_prefix": None,
@@ -64,15 +67,25 @@ def signal(
         "property_key": None,
         "window_days": None if aggregation == "first_time" else window_days,
         "threshold": float(threshold),
+        "threshold_max": None if threshold_max is None else float(threshold_max),
         "weight": float(weight),
+        "disqualifies": disqualifies,
         "lifespan_days": lifespan,
         "reason_template": template,
     }
 
 
 def contribution(
-    signal_id, entity_id, occurred, available=None, key=None, count=1, definition_id="def"
+    signal_id,
+    entity_id,
+    occurred,
+    available=None,
+    key=None,
+    count=1,
+    definition_id="def",
+    numbers=None,
 ):
+    """`numbers`: the numeric property of each event (sum, max, avg); count is then theirs."""
     return {
         "definition_id": definition_id,
         "signal_id": signal_id,
@@ -80,7 +93,9 @@ def contribution(
         "occurred_date": day(occurred),
         "available_date": day(available if available is not None else occurred),
         "distinct_key": key,
-        "event_count": count,
+        "event_count": len(numbers) if numbers else count,
+        "property_sum": float(sum(numbers)) if numbers else None,
+        "property_max": float(max(numbers)) if numbers else None,
     }
 
 
@@ -101,7 +116,9 @@ CONFIG_SCHEMA = [
     (
         k,
         pa.float64()
-        if k in ("score_threshold", "min_fit_score", "threshold", "weight")
+        if k in ("score_threshold", "min_fit_score", "threshold", "threshold_max", "weight")
+        else pa.bool_()
+        if k == "disqualifies"
         else pa.int64()
         if k in ("min_days_before_demotion", "cooldown_days", "window_days", "lifespan_days")
         else pa.string(),
@@ -116,6 +133,8 @@ CONTRIBUTION_SCHEMA = [
     ("available_date", pa.date32()),
     ("distinct_key", pa.string()),
     ("event_count", pa.int64()),
+    ("property_sum", pa.float64()),
+    ("property_max", pa.float64()),
 ]
 
 

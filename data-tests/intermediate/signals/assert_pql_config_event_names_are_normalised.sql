@@ -2,8 +2,8 @@
 -- the clean stream writes it (macro normalize_event_name: snake_case, lower case), so it can
 -- match events at all; a wildcard (report_*) is such a name, or a prefix of one ending in _,
 -- followed by one *. One row per signal and event name that is not.
-{%- set is_prefix = dbt.right('event_name', '1') ~ " = '*'" -%}
-{%- set without_star = 'substring(event_name, 1, ' ~ dbt.length('event_name') ~ ' - 1)' -%}
+{% set is_prefix = dbt.right('event_name', '1') ~ " = '*'" %}
+{% set without_star = 'substring(event_name, 1, ' ~ dbt.length('event_name') ~ ' - 1)' %}
 with
 
 config as (

@@ -1,8 +1,9 @@
 -- SQL guard (docs/config_without_python.md): every number of the two PQL seeds is a number in
 -- the validator's range (macro pql_config_bounds), so no cast fails and no window, threshold or
 -- weight is absurd: score_threshold and min_fit_score 0 to 1e9, threshold above 0 to 1e9,
--- threshold_max above 0 to 1e9 and not below threshold, weight -1e6 to 1e6, and window_days (1 to 3650), lifespan_days, min_days_before_demotion and
--- cooldown_days (0 to 3650) whole numbers of days. Empty values are the other guard's concern.
+-- threshold_max above 0 to 1e9 and not below threshold, weight -1e6 to 1e6, and window_days
+-- (1 to 3650), lifespan_days, min_days_before_demotion and cooldown_days (0 to 3650) whole
+-- numbers of days. Empty values are the other guard's concern.
 -- One row per problem: file, definition, signal, column, the value and what is wrong.
 {%- set bounds = pql_config_bounds() -%}
 {%- set decimals = [

@@ -22,6 +22,9 @@
 {#- an item inside the signal's own window on the date (not only the previous one) -#}
 {%- set in_window = dbt.dateadd('day', 'signal_settings.window_days', 'contributions.occurred_date')
     ~ ' > entity_dates.as_of_date' -%}
+{#- count_growth's divisor: the previous window's events; null (no value) when there are none -#}
+{%- set previous_window_count = 'nullif(sum(case when ' ~ in_window
+    ~ ' then 0 else contributions.event_count end), 0)' -%}
 {%- set user_usage_columns = [] -%}
 {%- set account_usage_columns = [] -%}
 {%- set team_columns = ['invites_sent_count', 'invites_accepted_count', 'seat_count'] -%}
@@ -124,8 +127,9 @@ signal_values as (
             when signal_settings.aggregation = 'avg'
                 then sum(contributions.property_sum) / sum(contributions.event_count)
             when signal_settings.aggregation = 'count_growth'
-                then sum(case when {{ in_window }} then contributions.event_count else 0 end)
-                / {{ dbt.cast('nullif(sum(case when ' ~ in_window ~ ' then 0 else contributions.event_count end), 0)', type_double()) }}
+                then
+                    sum(case when {{ in_window }} then contributions.event_count else 0 end)
+                    / {{ dbt.cast(previous_window_count, type_double()) }}
             when signal_settings.aggregation = 'active_days'
                 then count(distinct contributions.occurred_date)
             when signal_settings.aggregation = 'first_time' then 1

@@ -242,7 +242,7 @@ def test_sql_guards_fail_on_planted_bad_rows_and_stop_the_sql_twin(tmp_path):
     )
     signals = signals.replace(
         "trial_user,pricing,intent,page_viewed,,/pricing,count,,1,1,1e1",
-        "trial_user,pricing,intent,page_viewed,,/pricing,median,,abc,1,-5",
+        "trial_user,pricing,intent,page_viewed,,/pricing,median,,abc,1,-2e6",
     )
     signals += "team,builders,usage,project_created,,,distinct_users,,14,2,60,14,{value} builders\n"
     definitions = RICH_DEFINITIONS.replace("team,account,new_business", "team,team,new_business")
@@ -282,7 +282,8 @@ def test_sql_guards_fail_on_planted_bad_rows_and_stop_the_sql_twin(tmp_path):
         "seeds/pql_signals.csv",
         "aggregation",
         "median",
-        "must be count, active_days, distinct_users, distinct_property_values or first_time",
+        "must be count, active_days, distinct_users, distinct_property_values, distinct_events, "
+        "sum, max, avg, count_growth or first_time",
     ) in problems
     assert (
         "seeds/pql_signals.csv",
@@ -293,8 +294,8 @@ def test_sql_guards_fail_on_planted_bad_rows_and_stop_the_sql_twin(tmp_path):
     assert (
         "seeds/pql_signals.csv",
         "weight",
-        "-5",
-        "is not a number from 0 to 1000000",
+        "-2e6",
+        "is not a number from -1000000 to 1000000",
     ) in problems
 
 

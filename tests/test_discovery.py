@@ -29,7 +29,9 @@ SIGNAL_COLUMNS = [
     "property_key",
     "window_days",
     "threshold",
+    "threshold_max",
     "weight",
+    "disqualifies",
     "lifespan_days",
     "reason_template",
 ]

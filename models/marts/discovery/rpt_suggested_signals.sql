@@ -58,7 +58,9 @@ final as (
         cast(null as {{ dbt.type_string() }}) as property_key,
         cast({{ observation_days }} as {{ dbt.type_int() }}) as window_days,
         cast(cutoff_count as {{ dbt.type_bigint() }}) as threshold,
+        cast(null as {{ dbt.type_bigint() }}) as threshold_max,
         cast(greatest(1, round(10 * ln(lift), 0)) as {{ dbt.type_int() }}) as weight,
+        cast(null as {{ dbt.type_string() }}) as disqualifies,
         cast(null as {{ dbt.type_int() }}) as lifespan_days,
         case
             when feature_type = 'event'

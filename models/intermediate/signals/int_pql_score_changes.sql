@@ -163,6 +163,7 @@ final as (
         running.change_date,
         running.behaviour_score,
         running.required_firing_count,
+        running.disqualifier_firing_count,
         coalesce(fit.fit_score, 0) as fit_score,
         fit.fit_reasons,
         case

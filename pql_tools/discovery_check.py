@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import shutil
@@ -30,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from pql_tools.check_config import load_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -44,49 +47,21 @@ PROJECT_PARTS = (
     "data-tests",
 )
 CONFIG_SEEDS = ("pql_signals", "pql_definitions", "pql_tiers")
-# The ready-to-paste columns of each suggestion report, in the seed file's order.
-SEED_COLUMNS = {
-    "pql_signals": (
-        "rpt_suggested_signals",
-        [
-            "definition_id",
-            "signal_id",
-            "category",
-            "event_names",
-            "property_filter",
-            "page_path_prefix",
-            "page_host",
-            "aggregation",
-            "property_key",
-            "window_days",
-            "threshold",
-            "weight",
-            "lifespan_days",
-            "reason_template",
-        ],
-        "definition_id, suggestion_rank",
-    ),
-    "pql_definitions": (
-        "rpt_suggested_definitions",
-        [
-            "definition_id",
-            "entity",
-            "motion",
-            "score_threshold",
-            "required_signals",
-            "min_fit_score",
-            "min_days_before_demotion",
-            "cooldown_days",
-            "description",
-        ],
-        "definition_id",
-    ),
-    "pql_tiers": (
-        "rpt_suggested_tiers",
-        ["tier", "min_score", "description"],
-        "min_score desc",
-    ),
+# Where each seed's suggested rows come from (the report, its validator key, the row order).
+SUGGESTIONS = {
+    "pql_signals": ("rpt_suggested_signals", "signals", "definition_id, suggestion_rank"),
+    "pql_definitions": ("rpt_suggested_definitions", "definitions", "definition_id"),
+    "pql_tiers": ("rpt_suggested_tiers", "tiers", "min_score desc"),
 }
+
+
+@functools.cache
+def seed_columns(seed: str) -> list[str]:
+    """The seed file's columns in its order, as the configuration validator defines them."""
+    validator = load_validator(REPO_ROOT)
+    return [column.name for column in validator.SEEDS[SUGGESTIONS[seed][1]].columns]
+
+
 # The issue's goals: top tier at least 10x the bottom tier, at most 30% of entity-weeks
 # qualified catching at least 60% of conversions.
 GOAL_TIER_RATIO = 10.0
@@ -161,9 +136,21 @@ def suggested_rows(db: Path) -> dict[str, list[list[str]]]:
     """The ready-to-paste rows of the three suggestion reports, as CSV text values."""
     rows = {}
     with duckdb.connect(str(db), read_only=True) as con:
-        for seed, (model, columns, order) in SEED_COLUMNS.items():
+        for seed, (model, _, order) in SUGGESTIONS.items():
+            present = {
+                name
+                for (name,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ?",
+                    [MARTS, model],
+                ).fetchall()
+            }
+            # a seed column the report does not suggest (an optional one) is left empty
+            select = ", ".join(
+                name if name in present else f"null as {name}" for name in seed_columns(seed)
+            )
             fetched = con.execute(
-                f"select distinct {', '.join(columns)} from {MARTS}.{model} order by {order}"
+                f"select distinct {select} from {MARTS}.{model} order by {order}"
             ).fetchall()
             rows[seed] = [["" if value is None else str(value) for value in row] for row in fetched]
     return rows
@@ -171,12 +158,12 @@ def suggested_rows(db: Path) -> dict[str, list[list[str]]]:
 
 def paste(project: Path, rows: dict[str, list[list[str]]]) -> None:
     """Replace the copy's configuration with only the suggested rows."""
-    for seed, (_, columns, _) in SEED_COLUMNS.items():
+    for seed, (model, _, _) in SUGGESTIONS.items():
         if not rows[seed]:
-            raise RuntimeError(f"{SEED_COLUMNS[seed][0]} has no rows: nothing to paste")
+            raise RuntimeError(f"{model} has no rows: nothing to paste")
         with open(project / "seeds" / f"{seed}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
+            writer.writerow(seed_columns(seed))
             writer.writerows(rows[seed])
 
 
@@ -332,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for seed in CONFIG_SEEDS:
         print(f"--- seeds/{seed}.csv (pasted)")
-        print(",".join(SEED_COLUMNS[seed][1]))
+        print(",".join(seed_columns(seed)))
         for row in rows[seed]:
             print(",".join(row))
     print(report(measured))

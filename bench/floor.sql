@@ -143,11 +143,11 @@ select
     floor_identity(group_id) as account_id,
     floor_time("timestamp") as occurred_at,
     received_at,
-    case when json_valid(traits) then floor_domain(json_extract_string(traits, '$.domain')) end
+    floor_domain(case when json_valid(traits) then json_extract_string(traits, '$.domain') end)
         as account_domain,
     traits is not null and json_valid(traits) as has_traits,
-    case when json_valid(traits) then floor_identity(json_extract_string(traits, '$.crm_account_id'))
-        end as crm_account_id
+    floor_identity(case when json_valid(traits)
+        then json_extract_string(traits, '$.crm_account_id') end) as crm_account_id
 from raw.groups;
 
 -- ---------------------------------------------------------------- identity

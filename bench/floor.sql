@@ -25,8 +25,9 @@ select distinct lower(identity_value) as value
 from read_csv('seeds/placeholder_identity_values.csv', all_varchar = true)
 where identity_value is not null;
 
+-- the placeholder list is one constant (an uncorrelated subquery, evaluated once)
 create or replace temp macro floor_identity(x) as
-    case when lower(floor_clean(x)) not in (select value from floor.placeholders)
+    case when not list_contains((select list(value) from floor.placeholders), lower(floor_clean(x)))
         then floor_clean(x) end;
 
 create or replace temp macro floor_event_name(x) as
@@ -91,8 +92,8 @@ select
     floor_identity(anonymous_id) as anonymous_id,
     floor_identity(user_id) as user_id_as_sent,
     floor_identity(context_group_id) as account_id,
-    case when floor_event_name(event) = 'page_viewed' then 'track_page_viewed'
-        else floor_event_name(event) end as event_name,
+    case when event_name = 'page_viewed' then 'track_page_viewed' else event_name end
+        as event_name,
     event as event_name_as_sent,
     null::varchar as page_path,
     null::varchar as page_host,
@@ -101,7 +102,7 @@ select
     "timestamp" as timestamp_as_sent,
     floor_time("timestamp") as occurred_at,
     received_at
-from raw.tracks
+from (select *, floor_event_name(event) as event_name from raw.tracks)
 union all
 select
     'page', floor_clean(id), floor_identity(anonymous_id), floor_identity(user_id),
@@ -240,7 +241,9 @@ group by s.account_id;
 
 -- Every piece of evidence that a user belongs to an account: group calls and events with the
 -- account as context (anonymous ones through their stitched user), and a work-email domain that
--- is the domain of the account owning it (the one seen first).
+-- is the domain of the account owning it (the one seen first). Per user and account only the
+-- load steps are kept: in load order, the first row and each that moves the earliest event time
+-- back; any other row is covered by a step loaded no later with a start no later.
 create or replace table floor.evidence as
 with domain_owners as (
     select account_domain, arg_min(account_id, (first_observed_at, account_id)) as account_id
@@ -259,7 +262,8 @@ domain_loaded as (
     from floor.groups
     where account_id is not null and account_domain is not null
     group by all
-)
+),
+all_evidence as (
 select coalesce(o.user_id, s.user_id) as user_id, o.account_id, o.observed_at as evidence_from,
     case when o.user_id is null then greatest(o.received_at, s.stitched_received_at)
         else o.received_at end as evidence_received_at
@@ -274,7 +278,17 @@ inner join floor.observations as o on u.user_id = o.user_id
 inner join domain_owners as d on u.email_domain = d.account_domain
 inner join email_loaded as e on u.user_id = e.user_id and u.email_domain = e.email_domain
 inner join domain_loaded as l on d.account_id = l.account_id and d.account_domain = l.account_domain
-where not u.is_personal_email;
+where not u.is_personal_email
+)
+select user_id, account_id, evidence_from, evidence_received_at
+from (
+    select *, min(evidence_from) over (
+        partition by user_id, account_id order by evidence_received_at, evidence_from
+        rows between unbounded preceding and 1 preceding
+    ) as earlier_from
+    from all_evidence
+)
+where earlier_from is null or evidence_from < earlier_from;
 
 -- ---------------------------------------------------------------- clean stream
 -- First usable row per message id in load order; rows with a bad identity, time or name are

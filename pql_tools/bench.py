@@ -5,7 +5,7 @@ to bench/runs/<size>/<step>.json.
 
     python -m pql_tools.bench                  # the default sizes (1m, 10m)
     python -m pql_tools.bench --sizes 1m       # one size
-    python -m pql_tools.bench --sizes 100m     # larger on request (about 116M events)
+    python -m pql_tools.bench --sizes 100m     # larger on request (about 100M events)
 
 Each measured step runs in its own process; wall time and that process's peak resident memory
 (os.wait4) are recorded, and for dbt its node time (run_results.json `elapsed_time`). The
@@ -36,12 +36,12 @@ WORK_DIR = REPO_ROOT / "target" / "bench"
 BIN = Path(sys.executable).parent
 
 # Generator arguments per size; the names say the approximate number of track + page rows
-# (about 640 per account over 180 days: 1m is 1.15M, 10m 11.6M, 100m about 116M).
+# (the demo writes about 870 per account over 180 days: 1m is 1.0M, 10m 10M, 100m 100M).
 SIZES = {
-    "1m": {"accounts": 2000, "days": 180},
-    "10m": {"accounts": 20000, "days": 180},
-    "30m": {"accounts": 60000, "days": 180},
-    "100m": {"accounts": 200000, "days": 180},
+    "1m": {"accounts": 1150, "days": 180},
+    "10m": {"accounts": 11500, "days": 180},
+    "30m": {"accounts": 34500, "days": 180},
+    "100m": {"accounts": 115000, "days": 180},
 }
 SEED = 42
 EVENT_TABLES = ("tracks", "pages", "identifies", "groups")

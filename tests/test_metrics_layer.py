@@ -132,6 +132,32 @@ def test_conversion_by_lead_group_equals_rpt_pql_vs_mql(metric_build):
     assert got == expected
 
 
+def test_whole_period_comparison_equals_rpt_pql_vs_mql(metric_build):
+    db = metric_build[0]
+    rows = mf_query(
+        metric_build,
+        ["whole_period_conversion_rate", "group_leads"],
+        ["lead__lead_entity", "lead__definition_id", "lead_outcome__lead_group"],
+    )
+    got = {
+        (r["lead__lead_entity"], r["lead__definition_id"], r["lead_outcome__lead_group"]): (
+            int(r["group_leads"]),
+            number(r["whole_period_conversion_rate"]),
+        )
+        for r in rows
+    }
+    expected = {
+        (entity, definition, group): (count, number(rate))
+        for entity, definition, group, count, rate in query(
+            db,
+            "select entity, definition_id, lead_group, entity_count, whole_period_conversion_rate"
+            " from main_marts.rpt_pql_vs_mql where entity_count > 0",
+        )
+    }
+    assert any(rate for _, rate in expected.values()), "no lead converted in the whole period"
+    assert got == expected
+
+
 def test_pqls_pqas_and_speed_to_lead_equal_the_marts(metric_build):
     db = metric_build[0]
     rows = mf_query(

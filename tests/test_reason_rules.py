@@ -264,3 +264,20 @@ def test_the_plural_limit_is_the_same_in_the_validator_and_the_sql_macro():
     macro = (REPO_ROOT / "macros" / "reason_template_plurals.sql").read_text()
     limit = re.search(r"macro pql_reason_plural_limit\(\).*?return\((\d+)\)", macro, re.S)
     assert int(limit.group(1)) == validator.MAX_PLURAL_FORMS
+
+
+def test_the_learned_score_reads_plural_forms_too():
+    learned = load_model("models/intermediate/learned_score/int_learned_score_fitted.py")
+    catalog = {
+        "signal:projects": {
+            "template": "Created {value:project|projects} in the last {window:day|days}",
+            "window": 14,
+            "aggregation": "count",
+        }
+    }
+    assert (
+        learned.describe("signal:projects", 1, catalog) == "Created 1 project in the last 14 days"
+    )
+    assert (
+        learned.describe("signal:projects", 3, catalog) == "Created 3 projects in the last 14 days"
+    )

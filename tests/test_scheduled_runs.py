@@ -263,6 +263,6 @@ def test_production_run_skips_unit_tests_and_scopes_incremental_tests_to_the_win
         tmp_path,
         check=False,
     )
-    assert "PASS=1" in scoped, scoped[-2000:]
+    assert f"PASS {not_null}" in scoped, scoped[-2000:]
     whole = run_dbt(["test", "--select", not_null], warehouse, tmp_path, check=False)
-    assert "ERROR=1" in whole or "FAIL=1" in whole, whole[-2000:]
+    assert f"FAIL 1 {not_null}" in whole, whole[-2000:]

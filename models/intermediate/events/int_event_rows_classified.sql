@@ -37,8 +37,9 @@
       the run time catches up with it; that run classifies it again as a full refresh would
       (clean, or a duplicate of a row kept before it).
     Memory: the stream is read in one pass and written as it is classified. The wide rows are
-    never stored whole (cte_not_materialized: the two branches below each read the raw rows
-    again, which costs less than holding them), only message ids seen more than once are ranked,
+    never stored whole (cte_not_materialized: the two branches of `ranked` each parse the raw
+    rows, measured no slower than storing them; docs/running.md), only message ids seen more
+    than once are ranked,
     and there is no final sort: an incremental run appends its window, so the table stays in
     load order as the raw tables are, and later reads of the latest rows (here and in the clean
     stream) still skip most of the table. -#}

@@ -86,7 +86,7 @@ def synthetic(n_weeks=12, per_week=120, seed=3, leaky=False):
         "recency:days_since_last_activity": 29,
         "usage:event_count_7d": 5,
     }
-    return points, values
+    return points, learned.Features.from_mapping(values)
 
 
 CATALOG = {

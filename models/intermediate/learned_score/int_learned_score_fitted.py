@@ -155,16 +155,47 @@ def refusal(
 # --- 2. features -------------------------------------------------------------------------------
 
 
-def feature_matrix(keys: list[tuple], values: dict[tuple, dict[str, float]], names: list[str]):
-    """Rows in the order of keys, columns in the order of names; an absent value is 0."""
-    column = {name: index for index, name in enumerate(names)}
-    matrix = np.zeros((len(keys), len(names)))
-    for row, key in enumerate(keys):
-        for name, value in values.get(key, {}).items():
-            index = column.get(name)
-            if index is not None:
-                matrix[row, index] = value
-    return matrix
+class Features:
+    """One definition's feature values: a row per (entity_id, as_of_date) key, a column per
+    feature name, NaN where the entity had no value. Held as one float matrix (a key's values as
+    Python objects would cost tens of times the memory at millions of rows)."""
+
+    def __init__(self, keys: list[tuple], names: list[str], matrix):
+        self.row = {key: index for index, key in enumerate(keys)}
+        self.names = list(names)
+        self.column = {name: index for index, name in enumerate(self.names)}
+        self.matrix = matrix
+
+    @classmethod
+    def from_mapping(cls, values: dict[tuple, dict[str, float]]) -> Features:
+        """From {(entity_id, as_of_date): {feature_name: value}}."""
+        keys = list(values)
+        names = sorted({name for row in values.values() for name in row})
+        features = cls(keys, names, np.full((len(keys), len(names)), np.nan))
+        for key, row in values.items():
+            for name, value in row.items():
+                features.matrix[features.row[key], features.column[name]] = value
+        return features
+
+    def names_present(self, keys: list[tuple]) -> set[str]:
+        """The feature names with a value for at least one of the keys."""
+        rows = np.array([self.row[key] for key in keys if key in self.row], dtype=np.int64)
+        present = np.zeros(len(self.names), dtype=bool)
+        for start in range(0, len(rows), 100_000):  # a slice at a time: no full copy
+            present |= ~np.isnan(self.matrix[rows[start : start + 100_000]]).all(axis=0)
+        return {name for name, seen in zip(self.names, present, strict=True) if seen}
+
+    def matrix_for(self, keys: list[tuple], names: list[str]):
+        """Rows in the order of keys, columns in the order of names; an absent value is 0."""
+        matrix = np.zeros((len(keys), len(names)))
+        targets = [(i, self.row[key]) for i, key in enumerate(keys) if key in self.row]
+        columns = [(j, self.column[name]) for j, name in enumerate(names) if name in self.column]
+        if targets and columns:
+            rows_out, rows_in = (np.array(side) for side in zip(*targets, strict=True))
+            cols_out, cols_in = (np.array(side) for side in zip(*columns, strict=True))
+            values = self.matrix[np.ix_(rows_in, cols_in)]
+            matrix[np.ix_(rows_out, cols_out)] = np.nan_to_num(values, nan=0.0)
+        return matrix
 
 
 def transform(matrix):
@@ -480,14 +511,14 @@ def suggested_weights(
 def evaluate_definition(
     definition_id: str,
     points: list[dict],
-    values: dict[tuple, dict[str, float]],
+    features: Features,
     catalog: dict,
     signals: dict[str, dict],
     settings: Settings,
 ) -> list[dict]:
     """Every record for one definition. points: dicts with entity, entity_id, as_of_date,
     point_kind (panel | current), rule_is_qualified, rule_score, is_converted,
-    is_outcome_complete; values: (entity_id, as_of_date) -> {feature_name: value}."""
+    is_outcome_complete; features: their feature values."""
     points = sorted(points, key=lambda p: (p["point_kind"], p["as_of_date"], p["entity_id"]))
     labelled = [p for p in points if p["point_kind"] == "panel" and p["is_outcome_complete"]]
     current = [p for p in points if p["point_kind"] == "current"]
@@ -527,17 +558,14 @@ def evaluate_definition(
     if problem:
         return [{**report, "status": "refused", "message": problem}]
 
-    names = sorted(
-        set(signals)
-        | {name for p in labelled for name in values.get((p["entity_id"], p["as_of_date"]), {})}
-    )
     key = lambda p: (p["entity_id"], p["as_of_date"])  # noqa: E731
-    x_train = transform(feature_matrix([key(p) for p in train], values, names))
+    names = sorted(set(signals) | features.names_present([key(p) for p in labelled]))
+    x_train = transform(features.matrix_for([key(p) for p in train], names))
     aucs = single_feature_aucs(x_train, y_train)
     leaks = leakage_flags(aucs, settings.leakage_auc)
     used = [i for i, leak in enumerate(leaks) if not leak]
     used_names = [names[i] for i in used]
-    x_held = transform(feature_matrix([key(p) for p in held_out], values, used_names))
+    x_held = transform(features.matrix_for([key(p) for p in held_out], used_names))
 
     validated = fit(settings, x_train[:, used], y_train)
     held_probs = probabilities(validated, x_held)
@@ -573,7 +601,7 @@ def evaluate_definition(
 
     # The scores come from the same recipe refitted on every labelled week.
     everything = train + held_out
-    x_all = transform(feature_matrix([key(p) for p in everything], values, used_names))
+    x_all = transform(features.matrix_for([key(p) for p in everything], used_names))
     y_all = np.concatenate([y_train, y_held])
     final = fit(settings, x_all, y_all)
     effects = feature_effects(final, x_all)
@@ -595,7 +623,7 @@ def evaluate_definition(
         )
     if not current:
         return records
-    raw_current = feature_matrix([key(p) for p in current], values, used_names)
+    raw_current = features.matrix_for([key(p) for p in current], used_names)
     x_current = transform(raw_current)
     current_probs = probabilities(final, x_current)
     contributed = contributions(final, x_current, x_all.mean(axis=0))
@@ -621,12 +649,11 @@ def evaluate_definition(
     return records
 
 
-def learned_score_records(points, features, config_rows, milestone_rows, settings) -> list[dict]:
-    """Every record for every definition. features: (definition_id, entity_id, as_of_date,
-    feature_name, feature_value) tuples."""
-    values: dict[str, dict[tuple, dict[str, float]]] = {}
-    for definition_id, entity_id, as_of_date, name, value in features:
-        values.setdefault(definition_id, {}).setdefault((entity_id, as_of_date), {})[name] = value
+def learned_score_records(
+    definition_ids, load, config_rows, milestone_rows, settings
+) -> list[dict]:
+    """Every record for every definition. load(definition_id) -> (points, Features): one
+    definition's inputs at a time, so memory holds one definition's matrix, not all of them."""
     catalog = {
         f"milestone:{row['milestone_id']}": {"description": row["description"]}
         for row in milestone_rows
@@ -638,11 +665,8 @@ def learned_score_records(points, features, config_rows, milestone_rows, setting
             "threshold": row["threshold"],
             "weight": float(row["weight"]),
         }
-    by_definition: dict[str, list[dict]] = {}
-    for point in points:
-        by_definition.setdefault(point["definition_id"], []).append(point)
     records = []
-    for definition_id in sorted(set(signals) | set(by_definition)):
+    for definition_id in sorted(set(signals) | set(definition_ids)):
         definition_catalog = dict(catalog)
         for row in config_rows:
             if row["definition_id"] == definition_id:
@@ -651,10 +675,11 @@ def learned_score_records(points, features, config_rows, milestone_rows, setting
                     "window": row["window_days"],
                     "aggregation": row["aggregation"],
                 }
+        points, features = load(definition_id)
         records += evaluate_definition(
             definition_id,
-            by_definition.get(definition_id, []),
-            values.get(definition_id, {}),
+            points,
+            features,
             definition_catalog,
             signals.get(definition_id, {}),
             settings,
@@ -674,11 +699,46 @@ def _rows(relation) -> list[dict]:
     raise NotImplementedError(f"reading rows from {type(relation).__name__} is not implemented")
 
 
-def _tuples(relation, columns: list[str]) -> list[tuple]:
-    """Rows of a large relation as tuples of the named columns."""
+def _text_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _of_definition(relation, definition_id: str):
+    """The relation's rows of one definition."""
     if hasattr(relation, "project"):  # DuckDB
-        return relation.project(", ".join(columns)).fetchall()
-    return [tuple(row[c] for c in columns) for row in relation.select(*columns).collect()]
+        return relation.filter(f"definition_id = {_text_literal(definition_id)}")
+    return relation.filter(relation["definition_id"] == definition_id)
+
+
+def _definition_ids(relation) -> list[str]:
+    rows = _rows(relation.select("definition_id").distinct())
+    return sorted(row["definition_id"] for row in rows)
+
+
+def _features(relation) -> Features:
+    """One definition's long feature rows (entity_id, as_of_date, feature_name, feature_value)
+    pivoted to a matrix inside the engine: a DuckDB aggregate read through Arrow."""
+    if not hasattr(relation, "project"):  # Snowpark / PySpark: collected rows
+        values: dict[tuple, dict[str, float]] = {}
+        for row in _rows(relation):
+            key = (row["entity_id"], row["as_of_date"])
+            values.setdefault(key, {})[row["feature_name"]] = row["feature_value"]
+        return Features.from_mapping(values)
+    names = sorted(row[0] for row in relation.project("feature_name").distinct().fetchall())
+    pivoted = ", ".join(
+        f"max(case when feature_name = {_text_literal(name)} then feature_value end) as f{i}"
+        for i, name in enumerate(names)
+    )
+    table = relation.aggregate(
+        "entity_id, as_of_date" + (", " + pivoted if names else ""), "entity_id, as_of_date"
+    ).fetch_arrow_table()
+    entity_ids = table.column("entity_id").to_pylist()
+    keys = list(zip(entity_ids, table.column("as_of_date").to_pylist(), strict=True))
+    matrix = np.empty((len(keys), len(names)))
+    for i in range(len(names)):
+        column = table.column(f"f{i}").cast("double")
+        matrix[:, i] = column.to_numpy(zero_copy_only=False)
+    return Features(keys, names, matrix)
 
 
 def _clean(value):
@@ -725,14 +785,22 @@ def model(dbt, session):
         regularisation_c=float(dbt.config.get("regularisation_c")),
         band_percentiles=_as_list(dbt.config.get("band_percentiles")),
     )
-    points = _rows(dbt.ref("int_learned_score_points"))
-    features = _tuples(
-        dbt.ref("int_learned_score_features"),
-        ["definition_id", "entity_id", "as_of_date", "feature_name", "feature_value"],
-    )
+    points = dbt.ref("int_learned_score_points")
+    features = dbt.ref("int_learned_score_features")
+
+    def load(definition_id: str):
+        return (
+            _rows(_of_definition(points, definition_id)),
+            _features(
+                _of_definition(features, definition_id).select(
+                    "entity_id", "as_of_date", "feature_name", "feature_value"
+                )
+            ),
+        )
+
     records = learned_score_records(
-        points,
-        features,
+        _definition_ids(points),
+        load,
         _rows(dbt.ref("int_pql_config_validated")),
         _rows(dbt.ref("activation_milestones")),
         settings,

@@ -15,8 +15,9 @@
             'file': 'seeds/pql_signals.csv',
             'columns': ['definition_id', 'signal_id', 'category', 'event_names', 'property_filter',
                         'page_path_prefix', 'page_host', 'aggregation', 'property_key',
-                        'window_days', 'threshold', 'weight', 'lifespan_days', 'reason_template'],
-            'later': ['page_host'],
+                        'window_days', 'threshold', 'threshold_max', 'weight', 'disqualifies',
+                        'lifespan_days', 'reason_template'],
+            'later': ['page_host', 'threshold_max', 'disqualifies'],
         },
     }) }}
 {%- endmacro %}

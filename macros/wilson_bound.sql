@@ -6,7 +6,7 @@
     {%- if side not in ('lower', 'upper') -%}
         {{ exceptions.raise_compiler_error("wilson_bound: side must be 'lower' or 'upper', got '" ~ side ~ "'") }}
     {%- endif -%}
-    {%- set z = var('pql_confidence_z', 1.96) | float -%}
+    {%- set z = var('pql_confidence_z') | float -%}
     {#- Spark divides decimals (`1.0 * x / n`) to 6 decimal places: there trials is a double
         first, so the bound is as exact as on other engines (which divide in double). -#}
     {%- if target.type in ('spark', 'databricks') -%}

@@ -1,13 +1,17 @@
-"""Benchmark: full `dbt build` and a one-day incremental run at ~1M and ~10M events, beside the
-hand-written DuckDB floor (bench/floor.sql). Writes bench/results.md and bench/results.json.
+"""Benchmark: per size, a full `dbt build`, a one-day incremental build and a build with no new
+data, beside the hand-written DuckDB floor of the whole pipeline (bench/floor.sql). Writes
+bench/results.md and bench/results.json, and each step's run_results.json (without compiled SQL)
+to bench/runs/<size>/<step>.json.
 
     python -m pql_tools.bench                  # the default sizes (1m, 10m)
     python -m pql_tools.bench --sizes 1m       # one size
-    python -m pql_tools.bench --sizes 30m      # larger on request
+    python -m pql_tools.bench --sizes 100m     # larger on request (about 100M events)
 
 Each measured step runs in its own process; wall time and that process's peak resident memory
-(os.wait4) are recorded. The warehouse is built from the raw data less its last day of loads,
-then the last day is appended and `dbt build` runs incrementally.
+(os.wait4) are recorded, and for dbt its node time (run_results.json `elapsed_time`). The
+warehouse is built from the raw data less its last day of loads; the floor computes the same
+states from the same data and is checked equal to the project, row for row (bench/floor_check.sql);
+then the last day is appended and `dbt build` runs incrementally, then once more with nothing new.
 """
 
 from __future__ import annotations
@@ -27,25 +31,41 @@ import duckdb
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_ROOT / "bench"
+RUNS_DIR = BENCH_DIR / "runs"
 WORK_DIR = REPO_ROOT / "target" / "bench"
 BIN = Path(sys.executable).parent
 
-# Generator arguments per size; the names say the approximate number of track + page rows.
+# Generator arguments per size; the names say the approximate number of track + page rows
+# (the demo writes about 870 per account over 180 days: 1m is 1.0M, 10m 10M, 100m 100M).
 SIZES = {
-    "1m": {"accounts": 2000, "days": 180},
-    "10m": {"accounts": 20000, "days": 180},
-    "30m": {"accounts": 60000, "days": 180},
+    "1m": {"accounts": 1150, "days": 180},
+    "10m": {"accounts": 11500, "days": 180},
+    "30m": {"accounts": 34500, "days": 180},
+    "100m": {"accounts": 115000, "days": 180},
 }
 SEED = 42
 EVENT_TABLES = ("tracks", "pages", "identifies", "groups")
-# The models the floor computes, and what they need upstream.
-STREAM_SELECTOR = "+int_user_activity_daily +int_account_activity_daily"
+# The measured dbt steps, in order, with the file name of their kept run_results.json.
+STEPS = {
+    "full_build": "full `dbt build`",
+    "incremental_build_one_day": "one-day incremental `dbt build`",
+    "no_new_data_build": "`dbt build` with no new data",
+}
 # The learned score's nodes (docs/learned_score.md): its point-in-time features (SQL) and the
 # Python model that trains, validates and scores.
 LEARNED_SCORE_NODES = {
     "features": "model.pql.int_learned_score_features",
     "train_and_score": "model.pql.int_learned_score_fitted",
 }
+# How many of each step's slowest nodes results.md lists.
+SLOWEST_NODES = 5
+# The floor runs in one DuckDB session with the project's memory cap (profiles.yml).
+FLOOR_RUNNER = (
+    "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+    "con.execute(\"set TimeZone = 'UTC'\"); "
+    'con.execute("set memory_limit = \'" + sys.argv[3] + "\'"); '
+    "con.execute(open(sys.argv[2]).read())"
+)
 
 
 def learned_score_seconds(run_results: dict) -> dict:
@@ -53,6 +73,29 @@ def learned_score_seconds(run_results: dict) -> dict:
     times = {r["unique_id"]: r["execution_time"] for r in run_results.get("results", [])}
     return {
         role: round(times[node], 2) for role, node in LEARNED_SCORE_NODES.items() if node in times
+    }
+
+
+def slowest_nodes(run_results: dict, count: int = SLOWEST_NODES) -> list[list]:
+    """The `count` slowest nodes of one dbt command: [unique_id, seconds], slowest first."""
+    timed = sorted(
+        ((r["unique_id"], r["execution_time"]) for r in run_results.get("results", [])),
+        key=lambda item: -item[1],
+    )
+    return [[node, round(seconds, 2)] for node, seconds in timed[:count]]
+
+
+def kept_run_results(run_results: dict) -> dict:
+    """run_results.json without the compiled SQL and the invocation's arguments: small enough
+    to keep per step, with every node's status and timings."""
+    results = [
+        {key: value for key, value in result.items() if key not in ("compiled_code", "compiled")}
+        for result in run_results.get("results", [])
+    ]
+    return {
+        "metadata": run_results.get("metadata"),
+        "elapsed_time": run_results.get("elapsed_time"),
+        "results": results,
     }
 
 
@@ -70,20 +113,58 @@ def measure(command: list[str], env: dict[str, str]) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
 
 
-def dbt(args: list[str], db: Path, env: dict[str, str]) -> dict:
+def dbt(args: list[str], db: Path, env: dict[str, str], keep_as: Path | None = None) -> dict:
     """Run dbt; besides the process's wall time, record dbt's own elapsed time for the nodes it
-    ran (run_results.json), which leaves out start-up (imports, manifest) and shut-down."""
+    ran (run_results.json), which leaves out start-up (imports, manifest) and shut-down. With
+    `keep_as`, that run_results.json (less its compiled SQL) is kept there."""
     target = WORK_DIR / "dbt_target"
+    run_results = target / "run_results.json"
+    run_results.unlink(missing_ok=True)
     result = measure(
         [str(BIN / "dbt"), *args, "--target-path", str(target), "--log-path", str(target)],
         {**env, "PQL_DUCKDB_PATH": str(db)},
     )
-    run_results = target / "run_results.json"
     if run_results.exists():
         results = json.loads(run_results.read_text())
         result["nodes_seconds"] = round(results["elapsed_time"], 2)
         result["learned_score_seconds"] = learned_score_seconds(results)
+        result["slowest_nodes"] = slowest_nodes(results)
+        if keep_as is not None:
+            keep_as.parent.mkdir(parents=True, exist_ok=True)
+            keep_as.write_text(json.dumps(kept_run_results(results), indent=1) + "\n")
     return result
+
+
+def floor_memory_limit(env: dict[str, str]) -> str:
+    """The DuckDB memory cap the project's profile gives dbt (profiles.yml), for the floor."""
+    return env.get("PQL_DUCKDB_MEMORY_LIMIT", "4GB")
+
+
+def run_floor(floor_db: Path, env: dict[str, str]) -> dict:
+    """Run bench/floor.sql in one DuckDB session on `floor_db` (raw tables only), as its own
+    process: wall seconds and peak RSS. The floor's tables land in schema `floor`, so the
+    database file must not be named floor.duckdb (DuckDB would not know catalog from schema)."""
+    if floor_db.stem == "floor":
+        raise ValueError(f"{floor_db}: the floor's database must not be named floor.duckdb")
+    return measure(
+        [
+            sys.executable,
+            "-c",
+            FLOOR_RUNNER,
+            str(floor_db),
+            str(BENCH_DIR / "floor.sql"),
+            floor_memory_limit(env),
+        ],
+        env,
+    )
+
+
+def floor_differences(project_db: Path, floor_db: Path) -> list[tuple]:
+    """The rows one side has and the other lacks (bench/floor_check.sql): states, current
+    states and the clean stream; empty when the floor equals the project."""
+    with duckdb.connect(str(project_db), read_only=True) as con:
+        con.execute(f"attach '{floor_db}' as floor_db (read_only)")
+        return con.execute((BENCH_DIR / "floor_check.sql").read_text()).fetchall()
 
 
 def copy_events(source: Path, target: Path, where: str, create: bool) -> None:
@@ -110,6 +191,8 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
     size_dir = WORK_DIR / name
     shutil.rmtree(size_dir, ignore_errors=True)
     size_dir.mkdir(parents=True)
+    runs_dir = RUNS_DIR / name
+    shutil.rmtree(runs_dir, ignore_errors=True)
     raw = size_dir / "source.duckdb"
     args = SIZES[name]
     generate = measure(
@@ -145,150 +228,159 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
     copy_events(raw, db, before_cut, create=True)
     dbt(["seed"], db, env)
     dbt(["run", "--empty"], db, env)
-    full_build = dbt(["build", "--full-refresh"], db, env)
-    copy_events(raw, db, before_cut, create=False)
-    incremental_build = dbt(["build"], db, env)
+    steps = {}
+    steps["full_build"] = dbt(["build", "--full-refresh"], db, env, runs_dir / "full_build.json")
 
-    # The stream layer alone (what the floor computes): staging, identity, the classified rows,
-    # the clean stream and both daily activity tables; full refresh, then the one-day increment.
-    stream_db = size_dir / "stream.duckdb"
-    copy_events(raw, stream_db, before_cut, create=True)
-    dbt(["seed"], stream_db, env)
-    stream_run = dbt(["run", "--full-refresh", "--select", STREAM_SELECTOR], stream_db, env)
+    # The floor on the same data as the full build, then checked against it row for row.
     floor_db = size_dir / "handwritten.duckdb"
     copy_events(raw, floor_db, before_cut, create=True)
-    floor_sql = (BENCH_DIR / "floor.sql").read_text()
-    floor = measure(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
-            "con.execute(\"set TimeZone = 'UTC'\"); con.execute(sys.argv[2])",
-            str(floor_db),
-            floor_sql,
-        ],
-        env,
+    floor = run_floor(floor_db, env)
+    differences = floor_differences(db, floor_db)
+    with duckdb.connect(str(floor_db), read_only=True) as con:
+        floor_state_rows = con.execute("select count(*) from floor.states").fetchone()[0]
+
+    copy_events(raw, db, before_cut, create=False)
+    steps["incremental_build_one_day"] = dbt(
+        ["build"], db, env, runs_dir / "incremental_build_one_day.json"
     )
-    with duckdb.connect(str(stream_db), read_only=True) as con:
-        con.execute(f"attach '{floor_db}' as floor_db (read_only)")
-        stream_matches_floor = con.execute(
-            "select (select count(*) from main_intermediate.int_events_deduplicated) "
-            "= (select count(*) from floor_db.floor.events) and "
-            "(select sum(event_count) from main_intermediate.int_user_activity_daily) "
-            "= (select sum(event_count) from floor_db.floor.user_daily)"
-        ).fetchone()[0]
-    copy_events(raw, stream_db, before_cut, create=False)
-    stream_incremental = dbt(["run", "--select", STREAM_SELECTOR], stream_db, env)
+    steps["no_new_data_build"] = dbt(["build"], db, env, runs_dir / "no_new_data_build.json")
     # What any dbt command costs before and after its work: one staging view, re-created.
-    dbt_fixed_cost = dbt(["run", "--select", "stg_cdp__groups"], stream_db, env)
+    dbt_fixed_cost = dbt(["run", "--select", "stg_cdp__groups"], db, env)
     shutil.rmtree(size_dir, ignore_errors=True)
+    full = steps["full_build"]
     return {
         "size": name,
         "generator_args": {**args, "seed": SEED},
         "event_rows": event_rows,
         "last_day_event_rows": last_day_rows,
         "generate": generate,
-        "full_build": full_build,
-        "incremental_build_one_day": incremental_build,
-        "stream_models_full_run": stream_run,
-        "stream_models_incremental_run": stream_incremental,
+        **steps,
         "dbt_fixed_cost": dbt_fixed_cost,
         "floor_script": floor,
-        "stream_matches_floor": bool(stream_matches_floor),
-        "incremental_to_full_ratio": round(incremental_build["seconds"] / full_build["seconds"], 3),
-        "stream_run_to_floor_ratio": round(stream_run["seconds"] / floor["seconds"], 2),
-        "stream_incremental_to_full_ratio": round(
-            stream_incremental["seconds"] / stream_run["seconds"], 3
+        "floor_memory_limit": floor_memory_limit(env),
+        "floor_state_intervals": floor_state_rows,
+        "floor_differences": len(differences),
+        "floor_difference_sample": [list(row) for row in differences[:5]],
+        "floor_matches_project": not differences,
+        "full_to_floor_ratio": round(full["seconds"] / floor["seconds"], 2),
+        "full_nodes_to_floor_ratio": round(full["nodes_seconds"] / floor["seconds"], 2),
+        "incremental_to_full_ratio": round(
+            steps["incremental_build_one_day"]["seconds"] / full["seconds"], 3
         ),
-        "stream_incremental_to_full_nodes_ratio": round(
-            stream_incremental["nodes_seconds"] / stream_run["nodes_seconds"], 3
+        "no_new_data_to_full_ratio": round(
+            steps["no_new_data_build"]["seconds"] / full["seconds"], 3
         ),
     }
 
 
+def machine_load() -> dict:
+    """The machine's load averages (1, 5, 15 minutes) and core count: the bench shares it."""
+    one, five, fifteen = os.getloadavg()
+    return {"1min": round(one, 2), "5min": round(five, 2), "15min": round(fifteen, 2)}
+
+
+def step_cell(step: dict) -> str:
+    """A dbt step as a table cell: wall seconds, dbt's node seconds, peak MiB."""
+    return f"{step['seconds']} ({step['nodes_seconds']}) [{step['peak_rss_mib']}]"
+
+
 def render(results: dict) -> str:
     runs = results["runs"]
+    load = results["load_average"]
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {results['cores']} cores, {results['memory_gib']} GiB, "
         f"{results['platform']}; duckdb {results['duckdb']}. Rerun with `make bench`. "
-        "Seconds are wall time of the whole command; peak memory (MiB) is that process's.",
-        "",
-        "## Identity and clean event stream (the models `bench/floor.sql` computes)",
-        "",
-        "| size | event rows | full refresh s (peak MiB) | one-day incremental s (peak MiB) "
-        "| incremental / full | the same, dbt's node time only | hand-written floor s "
-        "(peak MiB) | full / floor |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in runs:
-        full, inc = r["stream_models_full_run"], r["stream_models_incremental_run"]
-        lines.append(
-            f"| {r['size']} | {r['event_rows']:,} "
-            f"| {full['seconds']} ({full['peak_rss_mib']}) "
-            f"| {inc['seconds']} ({inc['peak_rss_mib']}) "
-            f"| {r['stream_incremental_to_full_ratio']} "
-            f"| {inc['nodes_seconds']} / {full['nodes_seconds']} = "
-            f"{r['stream_incremental_to_full_nodes_ratio']} "
-            f"| {r['floor_script']['seconds']} ({r['floor_script']['peak_rss_mib']}) "
-            f"| {r['stream_run_to_floor_ratio']} |"
-        )
-    lines += [
+        "Load average (1/5/15 min) at the start "
+        f"{load['start']['1min']}/{load['start']['5min']}/{load['start']['15min']}, at the end "
+        f"{load['end']['1min']}/{load['end']['5min']}/{load['end']['15min']}"
+        f"{'; ' + results['note'] if results.get('note') else ''}.",
         "",
         "## Whole project",
         "",
-        "| size | generate s | full `dbt build` s (peak MiB) "
-        "| one-day incremental `dbt build` s (peak MiB) | incremental / full "
-        "| dbt start-up and shut-down s |",
-        "|---|---|---|---|---|---|",
+        "Each cell: wall seconds of the whole command (dbt's node time, without its start-up and "
+        "shut-down) [peak MiB of the process].",
+        "",
+        "| size | event rows | last day's rows | "
+        + " | ".join(STEPS.values())
+        + " | incremental / full | no new data / full | dbt start-up and shut-down s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        full, inc = r["full_build"], r["incremental_build_one_day"]
         fixed = r["dbt_fixed_cost"]
         lines.append(
-            f"| {r['size']} | {r['generate']['seconds']} "
-            f"| {full['seconds']} ({full['peak_rss_mib']}) "
-            f"| {inc['seconds']} ({inc['peak_rss_mib']}) "
-            f"| {r['incremental_to_full_ratio']} "
+            f"| {r['size']} | {r['event_rows']:,} | {r['last_day_event_rows']:,} | "
+            + " | ".join(step_cell(r[step]) for step in STEPS)
+            + f" | {r['incremental_to_full_ratio']} | {r['no_new_data_to_full_ratio']} "
             f"| {round(fixed['seconds'] - fixed['nodes_seconds'], 2)} |"
+        )
+    lines += [
+        "",
+        "## Against the whole-pipeline floor",
+        "",
+        "| size | hand-written floor s [peak MiB] | full build / floor | full build's node time "
+        "/ floor | floor equals the project |",
+        "|---|---|---|---|---|",
+    ]
+    for r in runs:
+        floor = r["floor_script"]
+        equal = (
+            f"yes ({r['floor_state_intervals']:,} state intervals)"
+            if r["floor_matches_project"]
+            else f"NO: {r['floor_differences']} differing rows"
+        )
+        lines.append(
+            f"| {r['size']} | {floor['seconds']} [{floor['peak_rss_mib']}] "
+            f"| {r['full_to_floor_ratio']} | {r['full_nodes_to_floor_ratio']} | {equal} |"
         )
     lines += [
         "",
         "## Learned score",
         "",
-        "| size | full build: features s | full build: train + score s "
-        "| one-day incremental: features s | one-day incremental: train + score s |",
-        "|---|---|---|---|---|",
+        "| size | "
+        + " | ".join(
+            f"{label}: {role}"
+            for label in STEPS.values()
+            for role in ("features s", "train + score s")
+        )
+        + " |",
+        "|---|" + "---|" * (2 * len(STEPS)),
     ]
     for r in runs:
-        full = r["full_build"].get("learned_score_seconds", {})
-        inc = r["incremental_build_one_day"].get("learned_score_seconds", {})
-        lines.append(
-            f"| {r['size']} | {full.get('features', '-')} | {full.get('train_and_score', '-')} "
-            f"| {inc.get('features', '-')} | {inc.get('train_and_score', '-')} |"
-        )
+        cells = []
+        for step in STEPS:
+            times = r[step].get("learned_score_seconds", {})
+            cells += [str(times.get("features", "-")), str(times.get("train_and_score", "-"))]
+        lines.append(f"| {r['size']} | " + " | ".join(cells) + " |")
+    lines += ["", "## Slowest nodes", ""]
+    for r in runs:
+        for step, label in STEPS.items():
+            nodes = ", ".join(
+                f"`{node.split('.')[-1]}` {seconds}" for node, seconds in r[step]["slowest_nodes"]
+            )
+            lines.append(f"- {r['size']}, {label}: {nodes}")
     lines += [
         "",
-        "- Identity and clean event stream: `dbt run --select " + STREAM_SELECTOR + "` (staging, "
-        "identity, the classified rows, the clean stream, both daily activity tables), no tests; "
-        "a full refresh on the raw data less its last day of loads, then that day appended and "
-        "the same command run incrementally (the new day plus the `pql_lookback_days` lookback). "
-        "dbt's node time is `elapsed_time` in run_results.json: the run without dbt's own "
-        "start-up and shut-down. The floor (`bench/floor.sql`) computes the same clean stream "
-        "and daily tables from the same data in one DuckDB script (row counts checked equal: "
-        + ", ".join(f"{r['size']} {'yes' if r['stream_matches_floor'] else 'NO'}" for r in runs)
-        + ").",
-        "- Whole project: `dbt build` (every model, seed, data test and unit test) from scratch "
-        "on the same data, then the last day appended and `dbt build` again. Only the stream "
-        "layer is incremental; metrics, the threshold engine, reports and every test run in "
-        "full each time.",
-        "- Learned score: node times (run_results.json) of `int_learned_score_features` (the "
-        "point-in-time features of every backtest week and today) and `int_learned_score_fitted` "
-        "(per definition: the validated fit, the refit on every labelled week, and scoring), "
-        "within the whole-project builds above.",
+        "## How it is measured",
+        "",
+        "- Whole project: `dbt build` (every model, seed, data test and unit test) with "
+        "`--full-refresh` on the raw data less its last day of loads; then that day appended "
+        "and `dbt build` again (one-day incremental); then `dbt build` once more with nothing "
+        "new. Each step's run_results.json (without compiled SQL) is kept in "
+        "`bench/runs/<size>/<step>.json` (not committed).",
+        "- The floor (`bench/floor.sql`) computes the whole pipeline for the demo configuration "
+        "in one DuckDB session with the project's memory cap (`memory_limit` "
+        + ", ".join(sorted({r["floor_memory_limit"] for r in runs}))
+        + "), on the same data as the full build: clean stream (with the account of events "
+        "sent without context), signal values, scores, anti-flapping and the state intervals. "
+        "`bench/floor_check.sql` compares its states, current states and clean stream with the "
+        "project's, EXCEPT ALL both ways; the intervals compared are those of constant "
+        "status, score and tier (the project also starts a row where only reasons change).",
         "- dbt start-up and shut-down: wall time less node time of `dbt run` of one staging "
         "view, a cost every dbt command pays.",
+        "- Learned score: node times (run_results.json) of `int_learned_score_features` and "
+        "`int_learned_score_fitted` within each step.",
         "",
     ]
     return "\n".join(lines)
@@ -297,6 +389,9 @@ def render(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="pql benchmark")
     parser.add_argument("--sizes", nargs="+", default=["1m", "10m"], choices=sorted(SIZES))
+    parser.add_argument(
+        "--note", default="", help="a sentence for results.md, e.g. what else ran on the machine"
+    )
     args = parser.parse_args(argv)
     env = {
         **os.environ,
@@ -305,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         "PQL_DUCKDB_TEMP": str(WORK_DIR / "duckdb_tmp"),
     }
     WORK_DIR.mkdir(parents=True, exist_ok=True)
+    load_at_start = machine_load()
     runs = []
     for size in args.sizes:
         print(f"benchmarking {size} ...", flush=True)
@@ -315,13 +411,15 @@ def main(argv: list[str] | None = None) -> int:
         "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "platform": platform.platform(),
         "duckdb": duckdb.__version__,
+        "load_average": {"start": load_at_start, "end": machine_load()},
+        "note": args.note,
         "runs": runs,
     }
     BENCH_DIR.mkdir(exist_ok=True)
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (BENCH_DIR / "results.md").write_text(render(results))
     print(render(results))
-    return 0
+    return 0 if all(r["floor_matches_project"] for r in runs) else 1
 
 
 if __name__ == "__main__":

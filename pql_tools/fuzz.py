@@ -795,7 +795,7 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
 
     Tracks and pages, in two steps: raw = classified (int_event_rows_classified) + listed as
     missed by the lookback (int_event_rows_missed_by_lookback), table "<table>"; classified =
-    clean stream (int_events_deduplicated) + int_events_rejected, table "<table> classified".
+    clean stream (int_events_resolved) + int_events_rejected, table "<table> classified".
     Identifies and groups: their staging rows (staging keeps every row). CRM and billing tables:
     usable staging rows + that table's rows in int_records_rejected.
     """
@@ -814,7 +814,7 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> list[Reconciliation]:
             Reconciliation(
                 f"{table} classified",
                 classified,
-                _events(con, "int_events_deduplicated", source),
+                _events(con, "int_events_resolved", source),
                 _events(con, "int_events_rejected", source),
             )
         )
@@ -968,7 +968,7 @@ TREATMENTS: dict[str, str] = {
         where lower(trim(user_id)) in ({_sql_list(p.lower() for p in PLACEHOLDER_IDS)})""",
     "a track named Page Viewed is not a page view in the stream": """
         select event_id, event_source, event_name
-        from main_intermediate.int_events_deduplicated
+        from main_intermediate.int_events_resolved
         where event_source = 'track' and event_name = 'page_viewed'""",
     "implausible group domains are not account domains": f"""
         select account_id, account_domain from main_marts.dim_accounts
@@ -976,7 +976,7 @@ TREATMENTS: dict[str, str] = {
            or account_domain not like '%_._%'""",
     "year-1 and epoch event times are rejected": f"""
         select event_id, event_source, occurred_at
-        from main_intermediate.int_events_deduplicated
+        from main_intermediate.int_events_resolved
         where occurred_at < timestamp '{EARLIEST_PLAUSIBLE_TIME}'""",
     "every bad CRM and billing row is rejected with a reason": _bad_records_not_rejected_sql(),
 }

@@ -33,7 +33,7 @@ def summarize(con: duckdb.DuckDBPyConnection) -> str:
         lines.append(f"  {table:<20} {one(f'select count(*) from raw.{table}'):>12,}")
 
     raw_events = one("select (select count(*) from raw.tracks) + (select count(*) from raw.pages)")
-    clean = one("select count(*) from main_intermediate.int_events_deduplicated")
+    clean = one("select count(*) from main_intermediate.int_events_resolved")
     rejected = con.execute(
         "select rejection_reason, count(*) from main_intermediate.int_events_rejected "
         "group by 1 order by 2 desc"

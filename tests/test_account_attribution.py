@@ -25,7 +25,7 @@ def test_each_account_source_follows_its_rule(built):
                 count(case when links.account_id = events.account_id
                     and links.first_linked_received_at <= events.resolved_received_at
                     then 1 end) as known_link_to_account
-            from {INT}.int_events_deduplicated as events
+            from {INT}.int_events_resolved as events
             left join {INT}.int_user_accounts_linked as links
                 on events.user_id = links.user_id and links.first_linked_at <= events.occurred_at
             where events.account_source != 'event_context'
@@ -48,13 +48,13 @@ def test_events_without_context_are_attributed_and_ambiguous_ones_counted(built)
             f"select account_source, event_count from {INT}.int_event_account_sources_counted",
         )
     )
-    stream = scalar(built.db, f"select count(*) from {INT}.int_events_deduplicated")
+    stream = scalar(built.db, f"select count(*) from {INT}.int_events_resolved")
     assert sum(counted.values()) == stream
     assert counted["single_account"] > 0
     assert counted["ambiguous"] > 0
     ambiguous_on_an_account = scalar(
         built.db,
-        f"""select count(*) from {INT}.int_events_deduplicated
+        f"""select count(*) from {INT}.int_events_resolved
             where account_source in ('ambiguous', 'no_account') and account_id is not null""",
     )
     assert ambiguous_on_an_account == 0

@@ -50,7 +50,7 @@ def test_raw_event_rows_reconcile_exactly(built):
         built.db, "select (select count(*) from raw.tracks) + (select count(*) from raw.pages)"
     )
     classified = scalar(built.db, f"select count(*) from {INT}.int_event_rows_classified")
-    clean = scalar(built.db, f"select count(*) from {INT}.int_events_deduplicated")
+    clean = scalar(built.db, f"select count(*) from {INT}.int_events_resolved")
     rejected = scalar(built.db, f"select count(*) from {INT}.int_events_rejected")
     assert classified == raw_rows
     assert clean + rejected == raw_rows
@@ -84,7 +84,7 @@ def test_one_clean_row_per_message_id_with_a_usable_row(built):
         where rejection_reason is null or rejection_reason = 'duplicate_message_id'
         """,
     )
-    assert usable_ids == scalar(built.db, f"select count(*) from {INT}.int_events_deduplicated")
+    assert usable_ids == scalar(built.db, f"select count(*) from {INT}.int_events_resolved")
 
 
 def test_duplicates_keep_the_first_loaded_row(built):
@@ -99,7 +99,7 @@ def test_duplicates_keep_the_first_loaded_row(built):
             having count(*) > 1
         )
         select count(*) from duplicated
-        inner join {INT}.int_events_deduplicated as kept on kept.event_id = duplicated.message_id
+        inner join {INT}.int_events_resolved as kept on kept.event_id = duplicated.message_id
         where kept.received_at <> duplicated.first_received_at
         """,
     )
@@ -121,7 +121,7 @@ def test_future_timestamps_are_beyond_the_tolerance(built):
     )
     in_stream = scalar(
         built.db,
-        f"""select count(*) from {INT}.int_events_deduplicated
+        f"""select count(*) from {INT}.int_events_resolved
             where occurred_at > received_at + interval 24 hour""",
     )
     assert inside_tolerance == 0
@@ -133,7 +133,7 @@ def test_pre_signup_anonymous_events_count_for_the_user(built):
         built.db,
         f"""
         select count(*)
-        from {INT}.int_events_deduplicated as events
+        from {INT}.int_events_resolved as events
         inner join {MARTS}.dim_users as users on events.user_id = users.user_id
         inner join {INT}.int_anonymous_ids_stitched as stitched
             on events.anonymous_id = stitched.anonymous_id and stitched.user_id = users.user_id
@@ -147,7 +147,7 @@ def test_stitched_events_belong_to_the_stitched_user(built):
     mismatched = scalar(
         built.db,
         f"""
-        select count(*) from {INT}.int_events_deduplicated as events
+        select count(*) from {INT}.int_events_resolved as events
         left join {INT}.int_anonymous_ids_stitched as stitched
             on events.anonymous_id = stitched.anonymous_id
         where events.user_id_source = 'stitched'
@@ -216,6 +216,40 @@ def test_deleted_crm_accounts_are_never_matched(built):
         )
         == 0
     )
+
+
+def test_account_activity_reconciles_with_the_clean_stream(built):
+    """dim_accounts counts, per account, exactly the clean events on it (int_account_activity_daily
+    summed): with context or through the user's only link; none dropped, none counted twice."""
+    differences = query(
+        built.db,
+        f"""
+        with stream as (
+            select
+                account_id,
+                count(*) as event_count,
+                sum(case when account_source = 'single_account' then 1 else 0 end)
+                    as linked_event_count,
+                count(distinct occurred_date) as active_day_count,
+                max(occurred_at) as last_event_at
+            from {INT}.int_events_resolved
+            where account_id is not null
+            group by account_id
+        )
+        select accounts.account_id
+        from {MARTS}.dim_accounts as accounts
+        full outer join stream
+            on accounts.account_id = stream.account_id
+        where
+            accounts.account_id is null
+            or accounts.event_count != coalesce(stream.event_count, 0)
+            or accounts.linked_event_count != coalesce(stream.linked_event_count, 0)
+            or accounts.active_day_count != coalesce(stream.active_day_count, 0)
+            or accounts.last_event_at is distinct from stream.last_event_at
+        """,
+    )
+    assert differences == []
+    assert scalar(built.db, f"select sum(linked_event_count) from {MARTS}.dim_accounts") > 0
 
 
 def test_internal_users_are_flagged_not_dropped(built):

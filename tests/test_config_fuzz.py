@@ -89,6 +89,12 @@ def _repeat_event(seeds, rng):
     return "signals", index + 2, "event_names"
 
 
+def _disqualifier_with_weight(seeds, rng):
+    index = rng.choice(_rows("signals", lambda r: float(r["weight"]) != 0))
+    seeds["signals"][index]["disqualifies"] = "true"
+    return "signals", index + 2, "weight"
+
+
 def _tier_without_floor(seeds, rng):
     for row in seeds["tiers"]:
         if row["min_score"] == "0":
@@ -128,12 +134,20 @@ CATALOGUE = {
         "signals", "threshold", [*BAD_NUMBERS, "0", "-1", "2e9"]
     ),
     "signal weight not a number or out of range": _set(
-        "signals", "weight", [*BAD_NUMBERS, "-5", "1e308", "1000001"]
+        "signals", "weight", [*BAD_NUMBERS, "-1000001", "1e308", "1000001"]
     ),
     "signal lifespan not a whole number in range": _set(
         "signals", "lifespan_days", ["-1", "2.5", "abc", "3651", "99999999999"]
     ),
-    "unknown aggregation": _set("signals", "aggregation", ["sum", "median", "COUNT", "avg"]),
+    "unknown aggregation": _set("signals", "aggregation", ["median", "COUNT", "Sum", "average"]),
+    "signal band bound not a number, not above 0 or below the threshold": _set(
+        "signals", "threshold_max", ["abc", "1,000", "NaN", "inf", "0", "-1", "0.5", "2e9"]
+    ),
+    "disqualifies not true or false": _set("signals", "disqualifies", ["yes", "TRUE", "1", "no"]),
+    "disqualifier with a weight": _disqualifier_with_weight,
+    "malformed event-name wildcard": _set(
+        "signals", "event_names", ["report*_shared", "Report_*", "*", "report__*", "a_*|a_b"]
+    ),
     "unknown category": _set("signals", "category", ["revenue", "Usage", "misc"]),
     "signal id not snake_case": _set("signals", "signal_id", ["Projects Created", "1st", "a-b"]),
     "duplicate signal id in a definition": _duplicate("signals", "signal_id", "definition_id"),

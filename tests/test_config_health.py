@@ -51,6 +51,6 @@ def test_first_build_is_plain_dbt_build(built):
     lines = built.dbt_output.splitlines()
     for unit_test in (
         "int_event_rows_classified::test_late_duplicate_is_judged_against_rows_already_loaded",
-        "int_events_deduplicated::test_stream_restitches_loaded_events_on_a_late_identify",
+        "int_events_resolved::test_stream_restitches_loaded_events_on_a_late_identify",
     ):
         assert any(unit_test in line and "PASS" in line for line in lines), unit_test

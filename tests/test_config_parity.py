@@ -42,6 +42,23 @@ grow,seats,expansion,invite_accepted,,,count,,30,1e0,1,1,{value} seats
 """  # noqa: E501
 
 
+# Every richer signal: numeric aggregations, distinct_events, count_growth, a band, a
+# disqualifier, a negative weight and wildcards (the later columns present).
+RICHER_SIGNALS = """\
+definition_id,signal_id,category,event_names,property_filter,page_path_prefix,page_host,aggregation,property_key,window_days,threshold,threshold_max,weight,disqualifies,lifespan_days,reason_template
+trial_user,built_a,usage,project_created|report_*,,,,count,,7,3,,40,,,Built {value}
+trial_user,invited,expansion,teammate_invited,,,,active_days,,30,1, 10 ,20.25,false,,Invited on {value} days
+trial_user,watched,usage,video_watched,,,,sum,minutes_watched,7,30,,10,,,Watched {value} minutes
+trial_user,longest,usage,video_watched,,,,max,minutes_watched,7,20,,5,,,Watched {value} minutes at once
+trial_user,typical,usage,video_*,,,,avg,minutes_watched,7,5,60,5,,,{value} minutes on average
+trial_user,cancel,intent,page_viewed,,/cancel,app.example.com,count,,14,1,,0, true ,0,Visited the cancel page
+team,features,usage,report_*|project_*,,,,distinct_events,,14,2,,60,,14,{value} features
+team,growing,usage,project_*|invite_*,,,,count_growth,,7,1.5,,40,,,Usage grew {value} times
+grow,seats,expansion,invite_accepted,,,,count,,30,1e0,,-1,,1,{value} seats
+grow,up,expansion,invite_accepted,,,,count,,30,1,,2,,1,{value} seats
+"""  # noqa: E501
+
+
 def project_with(tmp_path, files: dict[str, str] | None = None):
     """A copy of the dbt project (with its data tests) whose seed files `files` replaces."""
     project = tmp_path / "project"
@@ -54,10 +71,12 @@ def project_with(tmp_path, files: dict[str, str] | None = None):
             shutil.copy(source, project / item)
     for name, text in (files or {}).items():
         (project / "seeds" / f"{name}.csv").write_text(text)
-    if "page_host" not in (project / "seeds" / "pql_signals.csv").read_text().splitlines()[0]:
-        # A signals file from before page_host: the seed does not declare the column either.
-        seeds_yml = project / "seeds" / "_seeds.yml"
-        seeds_yml.write_text(seeds_yml.read_text().replace(" page_host: varchar,", ""))
+    header = (project / "seeds" / "pql_signals.csv").read_text().splitlines()[0].split(",")
+    seeds_yml = project / "seeds" / "_seeds.yml"
+    for column in ("page_host", "threshold_max", "disqualifies"):
+        if column not in header:
+            # A signals file from before the column: the seed does not declare it either.
+            seeds_yml.write_text(seeds_yml.read_text().replace(f" {column}: varchar,", ""))
     return project
 
 
@@ -223,7 +242,7 @@ def test_sql_guards_fail_on_planted_bad_rows_and_stop_the_sql_twin(tmp_path):
     )
     signals = signals.replace(
         "trial_user,pricing,intent,page_viewed,,/pricing,count,,1,1,1e1",
-        "trial_user,pricing,intent,page_viewed,,/pricing,median,,abc,1,-5",
+        "trial_user,pricing,intent,page_viewed,,/pricing,median,,abc,1,-2e6",
     )
     signals += "team,builders,usage,project_created,,,distinct_users,,14,2,60,14,{value} builders\n"
     definitions = RICH_DEFINITIONS.replace("team,account,new_business", "team,team,new_business")
@@ -263,7 +282,8 @@ def test_sql_guards_fail_on_planted_bad_rows_and_stop_the_sql_twin(tmp_path):
         "seeds/pql_signals.csv",
         "aggregation",
         "median",
-        "must be count, active_days, distinct_users, distinct_property_values or first_time",
+        "must be count, active_days, distinct_users, distinct_property_values, distinct_events, "
+        "sum, max, avg, count_growth or first_time",
     ) in problems
     assert (
         "seeds/pql_signals.csv",
@@ -274,8 +294,8 @@ def test_sql_guards_fail_on_planted_bad_rows_and_stop_the_sql_twin(tmp_path):
     assert (
         "seeds/pql_signals.csv",
         "weight",
-        "-5",
-        "is not a number from 0 to 1000000",
+        "-2e6",
+        "is not a number from -1000000 to 1000000",
     ) in problems
 
 
@@ -313,3 +333,69 @@ def test_unknown_header_columns_fail_the_sql_path_naming_file_and_column(tmp_pat
     _, output = build_config(tmp_path, project, check=False)
     assert "seeds/pql_definitions.csv line 1 (header), column notes: unknown column" in output
     assert "seeds/pql_signals.csv line 1 (header), column weigth: unknown column" in output
+
+
+def test_richer_signals_python_and_sql_rows_are_identical(tmp_path):
+    """Wildcards, the numeric aggregations, a band, a disqualifier and a negative weight give the
+    same rows both ways, and the SQL guards pass them."""
+    project = project_with(
+        tmp_path, {"pql_definitions": RICH_DEFINITIONS, "pql_signals": RICHER_SIGNALS}
+    )
+    db, _ = build_config(tmp_path, project)
+    rows = assert_parity(db)
+    by_key = {r[0]: dict(zip(config.OUTPUT_COLUMNS, r, strict=True)) for r in rows}
+    assert by_key["trial_user|cancel|page_viewed"]["disqualifies"] is True
+    assert by_key["trial_user|invited|teammate_invited"]["disqualifies"] is False
+    assert by_key["trial_user|invited|teammate_invited"]["threshold_max"] == 10
+    assert by_key["trial_user|built_a|project_created"]["threshold_max"] is None
+    assert by_key["grow|seats|invite_accepted"]["weight"] == -1
+    assert {"trial_user|built_a|report_*", "team|growing|invite_*"} <= set(by_key)
+
+
+def test_sql_guards_fail_on_planted_bad_richer_rows(tmp_path):
+    signals = RICHER_SIGNALS.replace(",sum,minutes_watched,7,30,", ",sum,,7,30,")
+    signals = signals.replace(",5,60,5,,,{value} minutes", ",5,4,5,,,{value} minutes")
+    signals = signals.replace(",0, true ,0,Visited", ",0,yes,0,Visited")
+    signals += "grow,held,expansion,invite_accepted,,,,count,,30,1,,0,true,3,{value} seats\n"
+    signals += "grow,weighs,expansion,invite_accepted,,,,count,,30,1,,5,true,,{value} seats\n"
+    project = project_with(tmp_path, {"pql_definitions": RICH_DEFINITIONS, "pql_signals": signals})
+    db, output = build_config(tmp_path, project, check=False)
+    assert re.search(r"SKIP relation \S+int_pql_config_validated_sql", output), output[-4000:]
+    problems = {
+        (signal_id, column, value, problem)
+        for test in ("values_are_known", "numbers_are_in_range")
+        for signal_id, column, value, problem in query(
+            db,
+            "select signal_id, column_name, value_as_written, problem "
+            f"from main_test_failures.assert_pql_config_{test}",
+        )
+    }
+    assert {
+        ("watched", "property_key", None, "is required: the aggregation reads this property"),
+        ("typical", "threshold_max", "4", "is below threshold, so the signal never fires"),
+        ("cancel", "disqualifies", "yes", "must be true or false"),
+        (
+            "held",
+            "lifespan_days",
+            "3",
+            "must be empty or 0 for a disqualifier (it holds while it fires)",
+        ),
+        (
+            "weighs",
+            "weight",
+            "5",
+            "must be 0 for a disqualifier (it blocks qualification, adds no points)",
+        ),
+    } <= problems, problems
+
+
+def test_sql_guard_fails_on_a_wildcard_that_is_not_normalised(tmp_path):
+    signals = RICHER_SIGNALS.replace("report_*|project_*", "Report_*|project__*")
+    project = project_with(tmp_path, {"pql_definitions": RICH_DEFINITIONS, "pql_signals": signals})
+    db, output = build_config(tmp_path, project, check=False)
+    rows = query(
+        db,
+        "select value_as_written "
+        "from main_test_failures.assert_pql_config_event_names_are_normalised order by 1",
+    )
+    assert rows == [("Report_*",), ("project__*",)], output[-4000:]

@@ -187,3 +187,128 @@ def test_relation_names_fit_postgres_identifiers(manifest):
     assert not too_long, "names longer than PostgreSQL's 63-byte identifiers:\n" + "\n".join(
         too_long
     )
+
+
+# --- Names and var defaults (checked over the files, no build needed) ------------------------
+
+VAR_CALL_FOLDERS = ("models", "macros", "data-tests", "analyses")
+VAR_CALL = re.compile(r"(?<![\w.])var\(")
+VAR_NAME = re.compile(r"""\s*(['"])([A-Za-z0-9_]+)\1\s*$""")
+
+
+def var_calls(text: str) -> list[tuple[int, str, list[str]]]:
+    """Every dbt `var(...)` call in a file's text: (line, call text, top-level arguments).
+    `env_var(`, `validated_var(` and `x.var(` are other functions and are not matched."""
+    calls = []
+    for match in VAR_CALL.finditer(text):
+        depth, quote, position, start = 0, None, match.end(), match.end()
+        arguments = []
+        while position < len(text):
+            char = text[position]
+            if quote:
+                if char == "\\":
+                    position += 1
+                elif char == quote:
+                    quote = None
+            elif char in "'\"":
+                quote = char
+            elif char in "([{":
+                depth += 1
+            elif char in ")]}" and depth:
+                depth -= 1
+            elif char == ")":
+                break
+            elif char == "," and depth == 0:
+                arguments.append(text[start:position])
+                start = position + 1
+            position += 1
+        arguments.append(text[start:position])
+        line = text.count("\n", 0, match.start()) + 1
+        calls.append((line, text[match.start() : position + 1], arguments))
+    return calls
+
+
+def project_var_call_files() -> list[Path]:
+    return sorted(
+        path
+        for folder in VAR_CALL_FOLDERS
+        if (REPO_ROOT / folder).is_dir()
+        for path in (REPO_ROOT / folder).rglob("*")
+        if path.is_file() and path.suffix in {".sql", ".yml", ".yaml", ".py", ".md"}
+    )
+
+
+def test_var_calls_are_found_with_and_without_defaults():
+    """The scanner the two checks below rely on: it must see a default however it is written."""
+    text = (
+        "{{ var('a') }} {{ var(\"b\", 30) | int }} {{ env_var('C', 'x') }}\n"
+        "{{ validated_var('d') }} {{ var(\n    'e',\n    ['x', 'y, z'],\n) }}"
+        " {{ var('f', default=none) }} {{ var('g') | int }} {{ dbt.dateadd('day', var('h'), 'x') }}"
+    )
+    found = {
+        VAR_NAME.match(arguments[0]).group(2): len(arguments) for _, _, arguments in var_calls(text)
+    }
+    assert found == {"a": 1, "b": 2, "e": 3, "f": 2, "g": 1, "h": 1}
+    assert [line for line, _, _ in var_calls(text)] == [1, 1, 2, 5, 5, 5]
+
+
+def test_var_defaults_live_in_dbt_project_only():
+    """A var's default is written once, in dbt_project.yml; model, macro, data-test and analysis
+    code calls var('x') bare, so a default never drifts between two places. A call that truly
+    needs a default (e.g. a package-style macro used outside this project) is listed under
+    var_default in tests/convention_exceptions.yml as `path: reason`."""
+    allowed = EXCEPTIONS.get("var_default") or {}
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{line}: {call}"
+        for path in project_var_call_files()
+        for line, call, arguments in var_calls(path.read_text())
+        if len(arguments) > 1 and str(path.relative_to(REPO_ROOT)) not in allowed
+    ]
+    assert not found, (
+        "var() with a default in code; move the default to dbt_project.yml (vars) and call "
+        "var('x') bare:\n" + "\n".join(found)
+    )
+
+
+def test_every_var_called_bare_has_its_default_in_dbt_project():
+    defaults = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]
+    missing = sorted(
+        f"{path.relative_to(REPO_ROOT)}:{line}: var {name.group(2)}"
+        for path in project_var_call_files()
+        for line, _, arguments in var_calls(path.read_text())
+        if (name := VAR_NAME.match(arguments[0])) and name.group(2) not in defaults
+    )
+    assert not missing, "var() of a name without a default in dbt_project.yml:\n" + "\n".join(
+        missing
+    )
+
+
+def test_no_model_folder_is_named_metrics():
+    """dbt calls its semantic layer's objects metrics (models/marts/semantic/); a model folder of
+    the same name reads as that layer when it is not."""
+    folders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "models").rglob("*")
+        if path.is_dir() and path.name == "metrics"
+    ]
+    assert folders == []
+
+
+def test_marts_live_in_the_folder_their_prefix_says():
+    """sync_ marts (what reverse ETL reads) live in models/marts/sync/, and that folder holds
+    nothing else; every mart's folder is one of the mart areas, never the layer's root."""
+    marts = REPO_ROOT / "models" / "marts"
+    wrong = []
+    for path in sorted(marts.rglob("*")):
+        if path.suffix not in {".sql", ".py"}:
+            continue
+        folder = path.relative_to(marts).parts[:-1]
+        in_sync = folder[:1] == ("sync",)
+        if not folder:
+            wrong.append(f"{path.relative_to(REPO_ROOT)}: not in an area folder")
+        elif path.stem.startswith("sync_") != in_sync:
+            wrong.append(
+                f"{path.relative_to(REPO_ROOT)}: "
+                + ("sync_ mart outside marts/sync/" if not in_sync else "not a sync_ mart")
+            )
+    assert wrong == []

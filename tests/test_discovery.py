@@ -1,49 +1,19 @@
 """Discovery after a real build: the frequency lift and the catalog rank the demo's numeric
 behaviour (Video Watched, watched more often by high-intent users) above its frequent decoy
 (Heartbeat Sent, the same rate for everyone), and the suggested definition is a valid
-configuration (the config validator accepts it pasted into a project copy)."""
+configuration (the config validator accepts it pasted into a project copy) whose tiers fit its
+scores, and which builds and backtests pasted alone (pql_tools.discovery_check)."""
 
 from __future__ import annotations
 
-import csv
-import shutil
-import subprocess
-import sys
-
 import pytest
 
-from tests.support import REPO_ROOT, query, run_dbt
+from pql_tools import discovery_check
+from tests.support import query, run_dbt
 
 # The small warehouse has 60 days: a 21-day conversion window leaves a population to measure;
 # a low z lets a few behaviours of so small a population pass the adjusted bound.
 VARS = '{"pql_conversion_window_days": 21, "pql_lift_min_sample": 10, "pql_confidence_z": 0.5}'
-SIGNAL_COLUMNS = [
-    "definition_id",
-    "signal_id",
-    "category",
-    "event_names",
-    "property_filter",
-    "page_path_prefix",
-    "page_host",
-    "aggregation",
-    "property_key",
-    "window_days",
-    "threshold",
-    "weight",
-    "lifespan_days",
-    "reason_template",
-]
-DEFINITION_COLUMNS = [
-    "definition_id",
-    "entity",
-    "motion",
-    "score_threshold",
-    "required_signals",
-    "min_fit_score",
-    "min_days_before_demotion",
-    "cooldown_days",
-    "description",
-]
 
 
 @pytest.fixture(scope="module")
@@ -111,35 +81,67 @@ def test_doing_it_often_is_measured_where_doing_it_once_is_not(discovered):
 
 
 def test_suggested_definition_passes_the_config_validator(discovered, tmp_path):
-    signals = query(
+    rows = discovery_check.suggested_rows(discovered)
+    assert all(rows[seed] for seed in discovery_check.CONFIG_SEEDS)
+    project = discovery_check.copy_project(tmp_path / "project")
+    discovery_check.paste(project, rows)
+    discovery_check.check_config(project)  # raises with the validator's problems
+
+
+def test_suggested_tiers_fit_the_suggested_scores(discovered):
+    """One band set for both grains, ordered hot > warm (the threshold) > cool > cold (0), and
+    every entity of each grain's lift population in exactly one band."""
+    tiers = query(
         discovered,
-        f"select {', '.join(SIGNAL_COLUMNS)} from main_marts.rpt_suggested_signals",
+        """select entity, tier, min_score, entity_count
+        from main_marts.rpt_suggested_tiers order by entity, tier_order""",
     )
-    definitions = query(
-        discovered,
-        f"select {', '.join(DEFINITION_COLUMNS)} from main_marts.rpt_suggested_definitions",
+    thresholds = {
+        entity: threshold
+        for entity, threshold in query(
+            discovered,
+            "select entity, score_threshold from main_marts.rpt_suggested_definitions",
+        )
+    }
+    populations = dict(
+        query(
+            discovered,
+            "select entity, count(*) from main_marts.fct_lift_population group by entity",
+        )
     )
-    assert signals and definitions
-    project = tmp_path / "project"
-    shutil.copytree(REPO_ROOT / "seeds", project / "seeds")
-    shutil.copytree(
-        REPO_ROOT / "models" / "intermediate" / "signals",
-        project / "models" / "intermediate" / "signals",
+    assert thresholds
+    for entity, threshold in thresholds.items():
+        bands = [row for row in tiers if row[0] == entity]
+        assert [row[1] for row in bands] == ["hot", "warm", "cool", "cold"]
+        scores = [row[2] for row in bands]
+        assert scores == sorted(scores, reverse=True) and len(set(scores)) == 4
+        assert scores[1] == threshold and scores[3] == 0
+        assert sum(row[3] for row in bands) == populations[entity]
+    # the same pql_tiers.csv rows for every grain
+    assert len({(row[1], row[2]) for row in tiers}) == 4
+
+
+def test_pasted_suggestion_builds_and_backtests(discovered, tmp_path):
+    """What `python -m pql_tools.discovery_check` does after the first build: only the
+    suggested rows as configuration, everything downstream rebuilt (data tests included), and
+    the backtest panel measures each suggested definition point in time."""
+    db = tmp_path / "pql.duckdb"
+    db.write_bytes(discovered.read_bytes())
+    rows, measured = discovery_check.run(
+        db, tmp_path / "check", VARS, already_built=True, log=lambda _: None
     )
-    shutil.copy(REPO_ROOT / "dbt_project.yml", project / "dbt_project.yml")
-    for name, columns, rows in (
-        ("pql_signals.csv", SIGNAL_COLUMNS, signals),
-        ("pql_definitions.csv", DEFINITION_COLUMNS, definitions),
-    ):
-        with open(project / "seeds" / name, "w", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
-    result = subprocess.run(
-        [sys.executable, "-m", "pql_tools.check_config", "--project-dir", str(project)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    definitions = {row[0] for row in rows["pql_definitions"]}
+    assert {m.definition_id for m in measured} == definitions
+    configured = {
+        definition_id
+        for (definition_id,) in query(
+            db, "select distinct definition_id from main_intermediate.int_pql_config_validated"
+        )
+    }
+    assert configured == definitions
+    for m in measured:
+        assert m.entity_weeks > 0 and m.conversions > 0
+        assert 0 < m.flagged_share < 1
+        assert m.top_rate is not None and m.bottom_rate is not None
+        assert m.top_tier == "hot" and m.bottom_tier == "cold"
+    assert "qualified" in discovery_check.report(measured)

@@ -117,7 +117,7 @@ def test_build_passes(engine_raw, exclusions, tmp_path, shape):
         ["build", *exclusions], schema=f"full_{shape}", raw_schema=f"raw_{shape}", work_dir=tmp_path
     )
     assert " ERROR=0 " in output and " SKIP=0 " in output, output[-3000:]
-    clean = _pg_query(f"select count(*) from full_{shape}_intermediate.int_events_deduplicated")
+    clean = _pg_query(f"select count(*) from full_{shape}_intermediate.int_events_resolved")
     assert clean[0][0] > 0, f"{shape}: the clean event stream is empty"
 
 

@@ -191,9 +191,9 @@ def test_seed_and_build_pass_on_spark(spark_project):
         "values = [r[0] for r in spark.sql("
         "'select identity_value from pql_config.placeholder_identity_values').collect()]\n"
         "print('PQL_NULLS', sum(v is None for v in values), 'PQL_TEXT_NULL', 'null' in values)\n"
-        "print('PQL_EVENTS', spark.table('pql_intermediate.int_events_deduplicated').count())\n"
+        "print('PQL_EVENTS', spark.table('pql_intermediate.int_events_resolved').count())\n"
         "print('PQL_NAMES', sorted(r[0] for r in spark.sql("
-        "'select distinct event_name from pql_intermediate.int_events_deduplicated')"
+        "'select distinct event_name from pql_intermediate.int_events_resolved')"
         ".collect() if r[0] is not None))\n"
     )
     output = _measured_run(

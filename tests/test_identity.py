@@ -169,7 +169,7 @@ def test_anonymous_id_shared_by_many_users_is_listed_not_stitched(bad_identities
     assert (
         scalar(
             db,
-            f"select user_id from {INT}.int_events_deduplicated where event_id = ?",
+            f"select user_id from {INT}.int_events_resolved where event_id = ?",
             ["shared_anonymous_only"],
         )
         is None
@@ -209,13 +209,13 @@ def test_track_named_page_viewed_is_not_a_page_view(bad_identities):
     db, ids = bad_identities
     assert query(
         db,
-        f"select event_source, event_name, count(*) from {INT}.int_events_deduplicated "
+        f"select event_source, event_name, count(*) from {INT}.int_events_resolved "
         "where event_id like 'track_page_%' group by all",
     ) == [("track", "track_page_viewed", 3)]
     assert (
         scalar(
             db,
-            f"select count(*) from {INT}.int_events_deduplicated "
+            f"select count(*) from {INT}.int_events_resolved "
             "where event_name = 'page_viewed' and event_source <> 'page'",
         )
         == 0

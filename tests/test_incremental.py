@@ -16,7 +16,7 @@ from tests.support import build_from_scratch, copy_raw, query, run_dbt, scalar
 INCREMENTAL_MODELS = (
     "main_intermediate.int_identities_observed",
     "main_intermediate.int_event_rows_classified",
-    "main_intermediate.int_events_deduplicated",
+    "main_intermediate.int_events_resolved",
     "main_intermediate.int_user_activity_daily",
     "main_intermediate.int_account_activity_daily",
 )
@@ -164,7 +164,7 @@ def _inject_late_group_call(db, late_received_at, loaded_through) -> dict:
         user_id, first_event_at = con.execute(
             """
             select user_id, min(occurred_at)
-            from main_intermediate.int_events_deduplicated
+            from main_intermediate.int_events_resolved
             where account_source = 'no_account' and user_id is not null and received_at <= ?
             group by user_id
             order by count(*) desc, user_id
@@ -202,7 +202,7 @@ def _inject_late_context_event(db, late_received_at, loaded_through, other_than)
             )
             select events.user_id, only_account.account_id, events.event_id,
                    events.anonymous_id, events.occurred_at, events.occurred_date
-            from main_intermediate.int_events_deduplicated as events
+            from main_intermediate.int_events_resolved as events
             inner join only_account on events.user_id = only_account.user_id
             where events.account_source = 'no_account' and events.received_at <= ?
               and events.occurred_at < only_account.linked_at and events.user_id != ?
@@ -345,7 +345,7 @@ def test_no_bad_load_time_enters_a_watermark_or_identity(incremental_and_full):
                     select received_at from raw.identifies union all
                     select received_at from raw.groups
                 ) where received_at < '2099-01-01'),
-               (select max(resolved_received_at) from main_intermediate.int_events_deduplicated),
+               (select max(resolved_received_at) from main_intermediate.int_events_resolved),
                (select max(last_received_at) from main_intermediate.int_identities_observed),
                (select min(first_received_at) from main_intermediate.int_identities_observed),
                (select min(first_observed_at) from main_intermediate.int_identities_observed)""",
@@ -385,7 +385,7 @@ def missed_by_lookback(incremental_and_full, tmp_path_factory):
         [
             "build",
             "--select",
-            "int_event_rows_classified int_events_deduplicated int_events_rejected "
+            "int_event_rows_classified int_events_resolved int_events_rejected "
             "int_event_rows_missed_by_lookback+",
         ],
         db,
@@ -421,7 +421,7 @@ def test_late_identify_stitches_events_loaded_before_it(incremental_and_full):
     assert injected["first_seen"] <= first_cut
     stitched = scalar(
         inc_db,
-        """select count(*) from main_intermediate.int_events_deduplicated
+        """select count(*) from main_intermediate.int_events_resolved
            where anonymous_id = ? and user_id = ? and user_id_source = 'stitched'
              and received_at <= ?""",
         [injected["anonymous_id"], injected["user_id"], first_cut],
@@ -440,7 +440,7 @@ def test_late_duplicate_is_rejected_and_keeps_the_first_row(incremental_and_full
     inc_db, _, injected, _ = incremental_and_full
     kept_properties = scalar(
         inc_db,
-        "select properties_json from main_intermediate.int_events_deduplicated where event_id = ?",
+        "select properties_json from main_intermediate.int_events_resolved where event_id = ?",
         [injected["duplicated_id"]],
     )
     rejected = scalar(
@@ -467,7 +467,7 @@ def test_retry_of_a_rejected_message_is_kept_and_the_first_copy_stays_rejected(
     assert rows == [(1, "missing_identity"), (2, None)]
     kept = scalar(
         inc_db,
-        """select count(*) from main_intermediate.int_events_deduplicated
+        """select count(*) from main_intermediate.int_events_resolved
            where event_id = 'retried-1'""",
     )
     assert kept == 1
@@ -489,7 +489,7 @@ def _lands_on_its_own_day(db, event_id: str, event_name: str) -> bool:
     """The event is in the clean stream and its user has a daily row for its day and name."""
     landed = scalar(
         db,
-        """select count(*) from main_intermediate.int_events_deduplicated as events
+        """select count(*) from main_intermediate.int_events_resolved as events
            inner join main_intermediate.int_user_activity_daily as daily
              on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
             and daily.event_name = ?
@@ -517,7 +517,7 @@ def test_late_group_call_attributes_events_loaded_before_it(incremental_and_full
     attributed = query(
         inc_db,
         """select account_source, account_id, min(resolved_received_at), count(*)
-           from main_intermediate.int_events_deduplicated
+           from main_intermediate.int_events_resolved
            where user_id = ? and received_at <= ? and account_id = 'late-account-1'
            group by all""",
         [injected["linked_user_id"], first_cut],
@@ -546,7 +546,7 @@ def test_event_received_days_late_attributes_older_days_from_its_load(incrementa
         event = query(
             db,
             """select account_source, account_id, resolved_received_at
-               from main_intermediate.int_events_deduplicated where event_id = ?""",
+               from main_intermediate.int_events_resolved where event_id = ?""",
             [injected["uncovered_event_id"]],
         )
         assert event == [

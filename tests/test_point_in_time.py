@@ -51,7 +51,7 @@ def test_history_as_of_a_date_equals_a_build_from_that_date(built, truncated):
         scalar(
             db,
             "select max(cast(resolved_received_at as date)) "
-            "from main_intermediate.int_events_deduplicated",
+            "from main_intermediate.int_events_resolved",
         )
         == as_of
     )

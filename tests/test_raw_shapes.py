@@ -173,7 +173,7 @@ def test_typed_events_reconcile(typed):
     raw_rows = scalar(
         typed, "select (select count(*) from raw.tracks) + (select count(*) from raw.pages)"
     )
-    clean = scalar(typed, f"select count(*) from {INT}.int_events_deduplicated")
+    clean = scalar(typed, f"select count(*) from {INT}.int_events_resolved")
     rejected = dict(
         query(typed, f"select rejection_reason, count(*) from {INT}.int_events_rejected group by 1")
     )
@@ -237,7 +237,7 @@ def test_absent_table_stages_zero_rows_with_the_same_columns(variant, typed, raw
 
 
 def test_variant_builds_with_two_crm_tables_absent(variant):
-    assert scalar(variant, f"select count(*) from {INT}.int_events_deduplicated") > 0
+    assert scalar(variant, f"select count(*) from {INT}.int_events_resolved") > 0
     assert scalar(variant, "select count(*) from main_marts.fct_revenue_events") > 0
 
 

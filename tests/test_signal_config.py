@@ -79,9 +79,9 @@ def renamed(seed: str, column: str, new_name: str) -> dict:
     ("seeds", "expected"),
     [
         (
-            broken("signals", 2, aggregation="sum"),
+            broken("signals", 2, aggregation="median"),
             "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column aggregation:"
-            " unknown aggregation 'sum'; expected one of count,",
+            " unknown aggregation 'median'; expected one of count,",
         ),
         (
             broken("signals", 3, window_days="-3"),
@@ -176,7 +176,7 @@ def renamed(seed: str, column: str, new_name: str) -> dict:
         ),
         (
             broken("signals", 2, weight="1e308"),
-            "column weight: '1e308' is not a number from 0 to 1e+06",
+            "column weight: '1e308' is not a number from -1e+06 to 1e+06",
         ),
         (
             broken("signals", 2, event_names="project_created|project_created"),
@@ -233,7 +233,76 @@ def renamed(seed: str, column: str, new_name: str) -> dict:
         ),
         (
             broken("definitions", 2, score_threshold="500"),
-            "column score_threshold: 500 is more than all its signals' weights add up to (100)",
+            "column score_threshold: 500 is more than all its signals' positive weights add up "
+            "to (100)",
+        ),
+        # richer signals
+        (
+            broken("signals", 2, aggregation="sum"),
+            "seeds/pql_signals.csv line 2 (definition_id=self_serve_to_paid), column property_key:"
+            " is required: sum reads this property",
+        ),
+        (
+            broken("signals", 2, aggregation="distinct_events", property_key="minutes"),
+            "column property_key: only distinct_property_values, sum, max, avg use it, not "
+            "distinct_events",
+        ),
+        (
+            broken("signals", 2, threshold_max="3"),
+            "column threshold_max: 3 is below threshold 4, so the signal never fires",
+        ),
+        (
+            broken("signals", 3, threshold_max="2"),
+            "column threshold_max: must be empty for first_time",
+        ),
+        (
+            broken("signals", 2, disqualifies="yes"),
+            "column disqualifies: 'yes' is not true or false",
+        ),
+        (
+            broken("signals", 2, disqualifies="true"),
+            "column weight: must be 0 for a disqualifier",
+        ),
+        (
+            broken("signals", 2, disqualifies="true", weight="0"),
+            "column lifespan_days: must be empty or 0 for a disqualifier",
+        ),
+        (
+            broken("signals", 2, event_names="report*_shared"),
+            "column event_names: 'report*_shared' has a * that is not at the end",
+        ),
+        (
+            broken("signals", 2, event_names="Report_*"),
+            "column event_names: 'Report_*' is not a normalised event name; write 'report_*'",
+        ),
+        (
+            broken("signals", 2, event_names="report__*"),
+            "column event_names: 'report__*' is not a normalised event name",
+        ),
+        (
+            broken("signals", 2, event_names="*"),
+            "column event_names: '*' is not a normalised event name",
+        ),
+        (
+            broken("signals", 2, event_names="report_*|report_shared"),
+            "column event_names: 'report_shared' is already matched by 'report_*'",
+        ),
+        (
+            broken("activation_milestones", 3, event_name="project_*"),
+            "seeds/activation_milestones.csv line 3 (milestone_id=first_project), column "
+            "event_name: 'project_*' is not a normalised event name",
+        ),
+        (
+            {
+                **broken("signals", 2, disqualifies="true", weight="0", lifespan_days=""),
+                "definitions": [
+                    {**row, "required_signals": "projects_created"}
+                    if row["definition_id"] == "self_serve_to_paid"
+                    else row
+                    for row in shipped()["definitions"]
+                ],
+            },
+            "column required_signals: required signal 'projects_created' is a disqualifier",
         ),
         (
             {**shipped(), "signals": []},
@@ -256,7 +325,7 @@ def test_each_configuration_error_names_file_line_and_problem(seeds, expected):
 
 
 def test_every_problem_is_reported_at_once():
-    seeds = broken("signals", 2, aggregation="sum", threshold="x")
+    seeds = broken("signals", 2, aggregation="median", threshold="x")
     with pytest.raises(config.ConfigError) as error:
         validate(seeds)
     assert "column aggregation" in str(error.value)
@@ -335,3 +404,81 @@ def test_a_malformed_seed_csv_fails_dbt_seed_with_file_line_and_column(tmp_path)
         "seeds/routing_rules.csv line 2, column min_employees: is not a value of type integer"
         in (output)
     )
+
+
+RICHER = [
+    # definition_id, signal_id, event_names, aggregation, property_key, window_days, threshold,
+    # threshold_max, weight, disqualifies
+    ("self_serve_to_paid", "minutes_watched", "video_watched", "sum", "minutes_watched", "7", "30",
+     "", "10", ""),
+    ("self_serve_to_paid", "longest_video", "video_watched", "max", "minutes_watched", "7", "20",
+     "", "5", "false"),
+    ("self_serve_to_paid", "typical_video", "video_watched", "avg", "minutes_watched", "7", "5",
+     "60", "5", ""),
+    ("self_serve_to_paid", "report_features", "report_*", "distinct_events", "", "14", "2", "",
+     "10", ""),
+    ("self_serve_to_paid", "growing_usage", "project_*|report_*", "count_growth", "", "7", "1.5",
+     "", "10", ""),
+    ("self_serve_to_paid", "cancel_page", "page_viewed", "count", "", "14", "1", "", "0", "true"),
+    ("self_serve_to_paid", "settings_heavy", "settings_opened", "count", "", "7", "20", "",
+     "-15", ""),
+]  # fmt: skip
+
+
+def with_richer_signals() -> dict:
+    seeds = shipped()
+    template = seeds["signals"][0]
+    for definition, signal_id, names, aggregation, key, window, low, high, weight, disq in RICHER:
+        seeds["signals"].append(
+            {
+                **{column: "" for column in template},
+                "definition_id": definition,
+                "signal_id": signal_id,
+                "category": "usage",
+                "event_names": names,
+                "aggregation": aggregation,
+                "property_key": key,
+                "window_days": window,
+                "threshold": low,
+                "threshold_max": high,
+                "weight": weight,
+                "disqualifies": disq,
+                "reason_template": "{value} in {window} days",
+            }
+        )
+    return seeds
+
+
+def test_richer_signals_are_valid_and_reach_the_output():
+    rows = {(r["signal_id"], r["event_name"]): r for r in validate(with_richer_signals())}
+    assert rows[("minutes_watched", "video_watched")]["property_key"] == "minutes_watched"
+    assert rows[("typical_video", "video_watched")]["threshold_max"] == 60
+    assert rows[("projects_created", "project_created")]["threshold_max"] is None
+    assert rows[("cancel_page", "page_viewed")]["disqualifies"] is True
+    assert rows[("longest_video", "video_watched")]["disqualifies"] is False
+    assert rows[("settings_heavy", "settings_opened")]["weight"] == -15
+    assert {name for signal_id, name in rows if signal_id == "growing_usage"} == {
+        "project_*",
+        "report_*",
+    }
+
+
+def test_the_new_empty_columns_keep_definition_versions():
+    """threshold_max and disqualifies came after the seed's first release: a file without them
+    and the shipped file (empty there) give the same definition_version."""
+    without_columns = shipped()
+    for row in without_columns["signals"]:
+        row.pop("threshold_max")
+        row.pop("disqualifies")
+    before = {r["definition_id"]: r["definition_version"] for r in validate(without_columns)}
+    assert {r["definition_id"]: r["definition_version"] for r in validate(shipped())} == before
+
+
+def test_negative_weights_do_not_count_towards_the_reachable_score():
+    seeds = with_richer_signals()
+    # the positive weights of self_serve_to_paid add up to 100 + 40 (the richer signals)
+    seeds["definitions"][0]["score_threshold"] = "140"
+    validate(seeds)
+    seeds["definitions"][0]["score_threshold"] = "141"
+    with pytest.raises(config.ConfigError, match="positive weights add up to \\(140\\)"):
+        validate(seeds)

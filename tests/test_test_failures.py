@@ -10,8 +10,8 @@ def test_failing_data_test_prints_and_keeps_its_rows(built, tmp_path):
     db.write_bytes(built.db.read_bytes())
     query(
         db,
-        "delete from main_intermediate.int_events_deduplicated where event_id in ("
-        "select event_id from main_intermediate.int_events_deduplicated order by 1 limit 2)",
+        "delete from main_intermediate.int_events_resolved where event_id in ("
+        "select event_id from main_intermediate.int_events_resolved order by 1 limit 2)",
     )
     output = run_dbt(
         ["test", "--select", "assert_event_rows_reconcile_with_raw"], db, tmp_path, check=False
@@ -31,4 +31,4 @@ def test_failing_data_test_prints_and_keeps_its_rows(built, tmp_path):
         sum(classified - (clean + rejected) for _, _, classified, clean, rejected, _, _ in rows)
         == 2
     )
-    assert all("clean (int_events_deduplicated)" in row[-1] for row in rows)
+    assert all("clean (int_events_resolved)" in row[-1] for row in rows)

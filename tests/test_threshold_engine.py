@@ -42,6 +42,9 @@ def signal(
     score_threshold=50,
     required="",
     template="{value} in {window} days",
+    threshold_max=None,
+    disqualifies=False,
+    event_name="e",
 ):
     return {
         "signal_event_key": f"{definition_id}|{signal_id}|e",
@@ -56,7 +59,7 @@ def signal(
         "cooldown_days": 0,
         "signal_id": signal_id,
         "category": "usage",
-        "event_name": "e",
+        "event_name": event_name,
         "property_filter_key": None,
         "property_filter_value": None,
         "page_path_prefix": None,
@@ -64,15 +67,25 @@ def signal(
         "property_key": None,
         "window_days": None if aggregation == "first_time" else window_days,
         "threshold": float(threshold),
+        "threshold_max": None if threshold_max is None else float(threshold_max),
         "weight": float(weight),
+        "disqualifies": disqualifies,
         "lifespan_days": lifespan,
         "reason_template": template,
     }
 
 
 def contribution(
-    signal_id, entity_id, occurred, available=None, key=None, count=1, definition_id="def"
+    signal_id,
+    entity_id,
+    occurred,
+    available=None,
+    key=None,
+    count=1,
+    definition_id="def",
+    numbers=None,
 ):
+    """`numbers`: the numeric property of each event (sum, max, avg); count is then theirs."""
     return {
         "definition_id": definition_id,
         "signal_id": signal_id,
@@ -80,7 +93,9 @@ def contribution(
         "occurred_date": day(occurred),
         "available_date": day(available if available is not None else occurred),
         "distinct_key": key,
-        "event_count": count,
+        "event_count": len(numbers) if numbers else count,
+        "property_sum": float(sum(numbers)) if numbers else None,
+        "property_max": float(max(numbers)) if numbers else None,
     }
 
 
@@ -101,7 +116,9 @@ CONFIG_SCHEMA = [
     (
         k,
         pa.float64()
-        if k in ("score_threshold", "min_fit_score", "threshold", "weight")
+        if k in ("score_threshold", "min_fit_score", "threshold", "threshold_max", "weight")
+        else pa.bool_()
+        if k == "disqualifies"
         else pa.int64()
         if k in ("min_days_before_demotion", "cooldown_days", "window_days", "lifespan_days")
         else pa.string(),
@@ -116,6 +133,8 @@ CONTRIBUTION_SCHEMA = [
     ("available_date", pa.date32()),
     ("distinct_key", pa.string()),
     ("event_count", pa.int64()),
+    ("property_sum", pa.float64()),
+    ("property_max", pa.float64()),
 ]
 
 
@@ -149,7 +168,7 @@ INPUT_SCHEMAS = {
         for c in ("rule_id", "entity", "attribute", "operator", "value", "weight", "reason")
     ],
     "pql_tiers": [("tier", pa.string()), ("min_score", pa.string())],
-    "int_events_deduplicated": [("resolved_received_at", pa.date32())],
+    "int_events_resolved": [("resolved_received_at", pa.date32())],
     "int_pql_qualification_runs": [
         ("definition_id", pa.string()),
         ("entity_id", pa.string()),
@@ -250,7 +269,7 @@ def run_engine(nodes, config, contributions, entities, as_of, tiers=TIERS):
     warehouse.load("int_pql_entity_attributes", [])
     warehouse.load("pql_fit_rules", [])
     warehouse.load("pql_tiers", tiers)
-    warehouse.load("int_events_deduplicated", [{"resolved_received_at": day(as_of)}])
+    warehouse.load("int_events_resolved", [{"resolved_received_at": day(as_of)}])
     for name in SQL_MODELS[:5]:
         warehouse.run(name)
     warehouse.run("int_pql_statuses_debounced")
@@ -541,3 +560,178 @@ def test_python_model_is_enabled_exactly_where_python_models_run():
     ).read_text()
     entry = models_yml.split("  - name: int_pql_statuses_debounced\n")[1].split("  - name:")[0]
     assert f'enabled: "{{{{ target.type in {supported} }}}}"' in entry
+
+
+# --- richer signals: numeric properties, distinct events, growth, bands, negatives ------------
+
+
+def test_sum_adds_the_property_numbers_in_the_window(nodes):
+    intervals = signal_intervals(
+        nodes,
+        [signal("s", aggregation="sum", window_days=3, threshold=30)],
+        [contribution("s", "a", 1, numbers=[10, 12.5]), contribution("s", "a", 3, numbers=[8])],
+    )
+    assert value_on(intervals, 1) == (22.5, 0.0)
+    assert value_on(intervals, 3) == (30.5, 1.0)
+    assert value_on(intervals, 4) == (8, 0.0)  # day 1 left the 3 days ending day 4
+
+
+def test_max_is_the_largest_number_present(nodes):
+    intervals = signal_intervals(
+        nodes,
+        [signal("s", aggregation="max", window_days=3, threshold=30)],
+        [
+            contribution("s", "a", 1, numbers=[10, 45]),
+            contribution("s", "a", 2, numbers=[20]),
+            contribution("s", "a", 5, numbers=[5]),
+        ],
+    )
+    assert value_on(intervals, 2) == (45, 1.0)
+    assert value_on(intervals, 4) == (20, 0.0)  # 45 (day 1) left, 20 (day 2) still inside
+    assert value_on(intervals, 5) == (5, 0.0)
+    assert value_on(intervals, 8) == (0, 0.0)
+
+
+def test_avg_divides_the_sum_by_the_events_with_a_number(nodes):
+    intervals = signal_intervals(
+        nodes,
+        [signal("s", aggregation="avg", window_days=3, threshold=25)],
+        [contribution("s", "a", 1, numbers=[10, 20]), contribution("s", "a", 2, numbers=[60])],
+    )
+    assert value_on(intervals, 1) == (15, 0.0)
+    assert value_on(intervals, 2) == (30, 1.0)  # (10 + 20 + 60) / 3
+    assert value_on(intervals, 4) == (60, 1.0)
+    assert value_on(intervals, 5) == (0, 0.0)  # nothing left: 0, not a division by zero
+
+
+def test_distinct_events_counts_event_names_once(nodes):
+    intervals = signal_intervals(
+        nodes,
+        [signal("s", aggregation="distinct_events", window_days=7, threshold=2)],
+        [
+            contribution("s", "a", 1, key="report_shared", count=4),
+            contribution("s", "a", 2, key="report_exported"),
+            contribution("s", "a", 3, key="report_shared"),
+        ],
+    )
+    assert value_on(intervals, 1) == (1, 0.0)
+    assert value_on(intervals, 2) == (2, 1.0)
+    assert value_on(intervals, 9) == (1, 0.0)  # report_exported (day 2) left on day 9
+
+
+def test_count_growth_compares_the_window_with_the_previous_one(nodes):
+    intervals = signal_intervals(
+        nodes,
+        [signal("s", aggregation="count_growth", window_days=7, threshold=2)],
+        [
+            contribution("s", "a", 1, count=2),
+            contribution("s", "a", 8, count=6),
+            contribution("s", "a", 16, count=3, available=17),
+        ],
+    )
+    assert value_on(intervals, 1) == (0, 0.0)  # no previous window yet: no baseline
+    assert value_on(intervals, 8) == (3, 1.0)  # 6 this week over 2 the week before
+    assert value_on(intervals, 14) == (3, 1.0)
+    assert value_on(intervals, 15) == (0, 0.0)  # 0 this week over 6
+    assert value_on(intervals, 17) == (0.5, 0.0)  # the late day-16 events, known on day 17
+    assert value_on(intervals, 22) == (0, 0.0)  # 3 this week, none the week before: no baseline
+
+
+def test_threshold_max_makes_a_band(nodes):
+    intervals = signal_intervals(
+        nodes,
+        [signal("s", window_days=7, threshold=2, threshold_max=3)],
+        [contribution("s", "a", n) for n in range(1, 6)],
+    )
+    assert value_on(intervals, 1) == (1, 0.0)
+    assert value_on(intervals, 2) == (2, 1.0)
+    assert value_on(intervals, 3) == (3, 1.0)  # the upper bound is inclusive
+    assert value_on(intervals, 4) == (4, 0.0)
+
+
+def test_negative_weight_lowers_the_score_and_the_lowest_tier_holds_negative_scores(nodes):
+    config = [
+        signal("built", weight=60, score_threshold=50, window_days=30),
+        signal("cancel_page", weight=-30, score_threshold=50, window_days=7),
+    ]
+    contributions = [
+        contribution("built", "a", 1),
+        contribution("cancel_page", "a", 3),
+        contribution("cancel_page", "b", 1),
+    ]
+    history = run_engine(nodes, config, contributions, [account("a"), account("b")], as_of=12)
+    assert (state_on(history, "a", 1)["score"], state_on(history, "a", 1)["status"]) == (
+        60,
+        "qualified",
+    )
+    assert (state_on(history, "a", 3)["score"], state_on(history, "a", 3)["status"]) == (
+        30,
+        "not_qualified",
+    )
+    assert (state_on(history, "a", 10)["score"], state_on(history, "a", 10)["status"]) == (
+        60,
+        "qualified",
+    )
+    assert (state_on(history, "b", 1)["score"], state_on(history, "b", 1)["tier"]) == (-30, "cold")
+
+
+def test_disqualifier_demotes_at_once_with_its_reason_and_holds_while_it_fires(nodes):
+    config = [
+        signal("built", weight=60, score_threshold=50, window_days=30, template="Built {value}"),
+        signal(
+            "cancel_page",
+            weight=0,
+            score_threshold=50,
+            window_days=7,
+            disqualifies=True,
+            template="Visited the cancel page",
+        ),
+    ]
+    for row in config:  # no demotion before 14 days and no cooldown: the disqualifier skips both
+        row["min_days_before_demotion"] = 14
+    contributions = [
+        contribution("built", "a", 1),
+        contribution("cancel_page", "a", 3),
+        contribution("built", "b", 1),
+        contribution("cancel_page", "b", 1),
+    ]
+    history = run_engine(nodes, config, contributions, [account("a"), account("b")], as_of=12)
+    assert state_on(history, "a", 1)["status"] == "qualified"
+    on_day_3 = state_on(history, "a", 3)
+    assert (on_day_3["valid_from"], on_day_3["status"], on_day_3["score"]) == (
+        day(3),
+        "not_qualified",
+        60,
+    )
+    assert on_day_3["reasons"] == "Visited the cancel page; Built 1"  # the disqualifier first
+    assert state_on(history, "a", 10)["status"] == "qualified"  # it left the 7-day window
+    assert state_on(history, "b", 1)["status"] == "not_qualified"  # never qualified under it
+    assert state_on(history, "b", 8)["status"] == "qualified"
+
+
+def test_reasons_show_a_decimal_only_when_the_value_has_one(nodes):
+    config = [
+        signal(
+            "minutes",
+            aggregation="avg",
+            weight=60,
+            template="{value} min (at least {threshold})",
+            threshold=2.5,
+        ),
+        signal("count", weight=10, template="{value} things"),
+    ]
+    contributions = [
+        contribution("minutes", "a", 1, numbers=[2, 3.04]),
+        contribution("count", "a", 1, count=12),
+    ]
+    history = run_engine(nodes, config, contributions, [account("a")], as_of=2)
+    assert state_on(history, "a", 1)["reasons"] == "2.5 min (at least 2.5); 12 things"
+
+
+D = engine.RAW_DISQUALIFIED
+
+
+def test_disqualified_run_demotes_without_the_minimum_days_and_starts_the_cooldown(nodes):
+    changes = flap(nodes, [(1, Q), (3, D), (5, Q)], min_days=14, cooldown=7)
+    assert changes == [(day(1), "qualified"), (day(3), "not_qualified"), (day(10), "qualified")]
+    assert flap(nodes, [(1, D), (4, Q)]) == [(day(1), "not_qualified"), (day(4), "qualified")]

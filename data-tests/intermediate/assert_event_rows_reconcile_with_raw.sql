@@ -33,7 +33,7 @@ clean as (
     select
         event_source,
         count(*) as row_count
-    from {{ ref('int_events_deduplicated') }}
+    from {{ ref('int_events_resolved') }}
     group by event_source
 ),
 
@@ -92,7 +92,7 @@ final as (
             else {{ dbt.concat([
                 "'raw '", 'raw_table', "' has '", dbt.cast('classified_row_count', dbt.type_string()),
                 "' classified rows but '", dbt.cast('clean_row_count', dbt.type_string()),
-                "' clean (int_events_deduplicated) + '", dbt.cast('rejected_row_count', dbt.type_string()),
+                "' clean (int_events_resolved) + '", dbt.cast('rejected_row_count', dbt.type_string()),
                 "' rejected (int_events_rejected)'",
             ]) }}
         end as message

@@ -18,7 +18,7 @@ with
         select distinct
             account_id,
             occurred_date
-        from {{ ref('int_events_deduplicated') }}
+        from {{ ref('int_events_resolved') }}
         where
             account_id is not null
             and resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
@@ -27,7 +27,7 @@ with
     batch as (
         {#- A semi-join: with an inner join DuckDB pre-aggregates the whole stream first. -#}
         select *
-        from {{ ref('int_events_deduplicated') }} as events
+        from {{ ref('int_events_resolved') }} as events
         where exists (
             select 1
             from touched_days
@@ -38,7 +38,7 @@ with
     ),
 {% else %}
     batch as (
-        select * from {{ ref('int_events_deduplicated') }}
+        select * from {{ ref('int_events_resolved') }}
         where account_id is not null
     ),
 {% endif %}

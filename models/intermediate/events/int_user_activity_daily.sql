@@ -16,7 +16,7 @@ with
         select distinct
             user_id,
             occurred_date
-        from {{ ref('int_events_deduplicated') }}
+        from {{ ref('int_events_resolved') }}
         where
             user_id is not null
             and resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
@@ -25,7 +25,7 @@ with
     batch as (
         {#- A semi-join: with an inner join DuckDB pre-aggregates the whole stream first. -#}
         select *
-        from {{ ref('int_events_deduplicated') }} as events
+        from {{ ref('int_events_resolved') }} as events
         where exists (
             select 1
             from touched_days
@@ -36,7 +36,7 @@ with
     ),
 {% else %}
     batch as (
-        select * from {{ ref('int_events_deduplicated') }}
+        select * from {{ ref('int_events_resolved') }}
         where user_id is not null
     ),
 {% endif %}

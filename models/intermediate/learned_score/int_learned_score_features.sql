@@ -4,7 +4,9 @@
 
     feature_name says where a value comes from:
       signal:<signal_id>       the definition's configured signal, valued as the engine does
-                               (count, active_days, distinct_*, first_time) over its window
+                               (count, active_days, distinct_*, sum, max, avg, count_growth,
+                               first_time) over its window; count_growth has no value while
+                               the previous window is empty
       usage:<column>           the entity's rolling usage windows (int_*_usage_windows)
       team:<column>            account team expansion: invitations, seats, seat growth
       milestone:<milestone_id> 1 when the activation milestone was reached and known
@@ -17,6 +19,12 @@
     trait from the day its message was loaded), so a build from data truncated at a date gives
     the same features for that date. -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
+{#- an item inside the signal's own window on the date (not only the previous one) -#}
+{%- set in_window = dbt.dateadd('day', 'signal_settings.window_days', 'contributions.occurred_date')
+    ~ ' > entity_dates.as_of_date' -%}
+{#- count_growth's divisor: the previous window's events; null (no value) when there are none -#}
+{%- set previous_window_count = 'nullif(sum(case when ' ~ in_window
+    ~ ' then 0 else contributions.event_count end), 0)' -%}
 {%- set user_usage_columns = [] -%}
 {%- set account_usage_columns = [] -%}
 {%- set team_columns = ['invites_sent_count', 'invites_accepted_count', 'seat_count'] -%}
@@ -76,7 +84,7 @@ personal_email_domains as (
 ),
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 users as (
@@ -104,7 +112,8 @@ signal_settings as (
 
 signal_values as (
     {#- as the threshold engine values a signal: an item counts from its available date until
-        window_days after it occurred (first_time: for good) -#}
+        window_days after it occurred (first_time: for good; count_growth: the previous
+        window's items until 2 x window_days after, as the divisor) -#}
     select
         entity_dates.definition_id,
         entity_dates.entity,
@@ -113,6 +122,14 @@ signal_values as (
         'signal:' || signal_settings.signal_id as feature_name,
         case
             when signal_settings.aggregation = 'count' then sum(contributions.event_count)
+            when signal_settings.aggregation = 'sum' then sum(contributions.property_sum)
+            when signal_settings.aggregation = 'max' then max(contributions.property_max)
+            when signal_settings.aggregation = 'avg'
+                then sum(contributions.property_sum) / sum(contributions.event_count)
+            when signal_settings.aggregation = 'count_growth'
+                then
+                    sum(case when {{ in_window }} then contributions.event_count else 0 end)
+                    / {{ dbt.cast(previous_window_count, type_double()) }}
             when signal_settings.aggregation = 'active_days'
                 then count(distinct contributions.occurred_date)
             when signal_settings.aggregation = 'first_time' then 1
@@ -130,7 +147,11 @@ signal_values as (
             and contributions.signal_id = signal_settings.signal_id
     where
         signal_settings.window_days is null
-        or {{ dbt.dateadd('day', 'signal_settings.window_days', 'contributions.occurred_date') }}
+        or {{ dbt.dateadd(
+            'day',
+            "signal_settings.window_days * case when signal_settings.aggregation = 'count_growth' then 2 else 1 end",
+            'contributions.occurred_date',
+        ) }}
         > entity_dates.as_of_date
     group by
         entity_dates.definition_id,

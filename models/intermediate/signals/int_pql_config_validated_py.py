@@ -42,7 +42,22 @@ COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 ENTITIES = ("user", "account")
 MOTIONS = ("new_business", "expansion")
 CATEGORIES = ("activation", "usage", "expansion", "intent", "fit")
-AGGREGATIONS = ("count", "active_days", "distinct_users", "distinct_property_values", "first_time")
+AGGREGATIONS = (
+    "count",
+    "active_days",
+    "distinct_users",
+    "distinct_property_values",
+    "distinct_events",
+    "sum",
+    "max",
+    "avg",
+    "count_growth",
+    "first_time",
+)
+# Aggregations of a numeric property (property_key), and those that need property_key at all.
+NUMERIC_AGGREGATIONS = ("sum", "max", "avg")
+KEYED_AGGREGATIONS = ("distinct_property_values", *NUMERIC_AGGREGATIONS)
+FLAGS = ("true", "false")
 REASON_PLACEHOLDERS = {"value", "window", "threshold"}
 FIT_REASON_PLACEHOLDERS = {"value"}
 FIT_ATTRIBUTES = {
@@ -135,13 +150,49 @@ def _lower_or_digit(c: str) -> bool:
     return unicodedata.category(c) == "Ll" or unicodedata.category(c)[0] == "N"
 
 
-def event_name() -> Callable[[str], str]:
+def event_name(wildcard: bool = False) -> Callable[[str], str]:
+    """A normalised event name; with `wildcard`, also a prefix ending in one * (report_*)."""
+
     def parse(value: str) -> str:
-        normal = normalize_event_name(value)
-        if value != normal:
-            hint = f"; write '{normal}'" if normal else ""
+        is_prefix = wildcard and value.endswith("*")
+        # a prefix may end in one _ (report_*), which a whole name never does
+        name = value[:-1].removesuffix("_") if is_prefix else value
+        if wildcard and "*" in name:
+            raise Bad(f"'{value}' has a * that is not at the end; a wildcard is a prefix and *")
+        normal = normalize_event_name(name)
+        if name != normal or not name:
+            hint = f"; write '{normal}{value[len(name) :]}'" if normal else ""
             raise Bad(f"'{value}' is not a normalised event name{hint}")
         return value
+
+    return parse
+
+
+def covers(pattern: str, name: str) -> bool:
+    """Whether a configured event name (report_* or report_shared) matches a name."""
+    return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
+
+
+def event_names() -> Callable[[str], list]:
+    """Event names joined by |, wildcards allowed; no name matched by two items."""
+    items = pipe_list(event_name(wildcard=True))
+
+    def parse(value: str) -> list:
+        names = items(value)
+        for pattern in (n for n in names if n.endswith("*")):
+            for other in (n for n in names if n != pattern):
+                if covers(pattern, other.rstrip("*")):
+                    raise Bad(f"'{other}' is already matched by '{pattern}' in '{value}'")
+        return names
+
+    return parse
+
+
+def flag() -> Callable[[str], bool]:
+    def parse(value: str) -> bool:
+        if value not in FLAGS:
+            raise Bad(f"'{value}' is not true or false")
+        return value == "true"
 
     return parse
 
@@ -291,7 +342,7 @@ class Col(NamedTuple):
     required: bool = False
     unique: bool = False  # no two rows of the file share the (parsed) value
     unique_within: str | None = None  # ... sharing this column's value
-    output: str = "text"  # type in the output relation: text, whole or number
+    output: str = "text"  # type in the output relation: text, whole, number or flag
     # Added after the seed's first release: a CSV written before may leave it out, and an
     # empty value stays out of definition_version, so adding the column re-versions nothing.
     later: bool = False
@@ -332,7 +383,7 @@ SEEDS: dict[str, Seed] = {
             Col("definition_id", snake_id(), required=True),
             Col("signal_id", snake_id(), required=True, unique_within="definition_id"),
             Col("category", one_of(*CATEGORIES), required=True),
-            Col("event_names", pipe_list(event_name()), required=True),
+            Col("event_names", event_names(), required=True),
             Col("property_filter", property_filter()),
             Col("page_path_prefix", path_prefix()),
             Col("page_host", page_host(), later=True),
@@ -340,7 +391,9 @@ SEEDS: dict[str, Seed] = {
             Col("property_key", json_key()),
             _whole("window_days", 1, MAX_DAYS, output="whole"),
             Col("threshold", number(0, MAX_COUNT, above=True), required=True, output="number"),
-            Col("weight", number(0, MAX_WEIGHT), required=True, output="number"),
+            Col("threshold_max", number(0, MAX_COUNT, above=True), output="number", later=True),
+            Col("weight", number(-MAX_WEIGHT, MAX_WEIGHT), required=True, output="number"),
+            Col("disqualifies", flag(), output="flag", later=True),
             _whole("lifespan_days", 0, MAX_DAYS, output="whole"),
             Col("reason_template", template(REASON_PLACEHOLDERS), required=True),
         ),
@@ -512,17 +565,25 @@ def _check_definitions(definitions, signals, problems) -> None:
         if definition["definition_id"] and not own:
             add("definition_id", f"definition has no signals in {SEED_FILES['signals']}")
         names = {s["signal_id"] for s in own}
+        disqualifiers = {s["signal_id"] for s in own if s["disqualifies"]}
         for required in definition["required_signals"] or []:
             if required not in names:
                 add(
                     "required_signals",
                     f"required signal '{required}' is not a signal of this definition",
                 )
-        most, needed = sum(s["weight"] or 0 for s in own), definition["score_threshold"]
+            elif required in disqualifiers:
+                add(
+                    "required_signals",
+                    f"required signal '{required}' is a disqualifier, so nothing could qualify",
+                )
+        # negative weights only lower a score: the most it can reach is the positive ones' sum
+        most = sum(max(s["weight"] or 0, 0) for s in own)
+        needed = definition["score_threshold"]
         if own and needed is not None and needed > most:
             add(
                 "score_threshold",
-                f"{needed:g} is more than all its signals' weights add up "
+                f"{needed:g} is more than all its signals' positive weights add up "
                 f"to ({most:g}), so nothing could ever qualify",
             )
 
@@ -544,15 +605,27 @@ def _check_signals(signals, definitions, problems) -> None:
                 "aggregation",
                 "distinct_users counts users in an account; use it in account definitions",
             )
-        if aggregation == "distinct_property_values" and not _text(signal["row"], "property_key"):
-            add("property_key", "is required: distinct_property_values counts this property")
-        if aggregation not in (None, "distinct_property_values") and signal["property_key"]:
-            add("property_key", f"only distinct_property_values uses it, not {aggregation}")
+        if aggregation in KEYED_AGGREGATIONS and not _text(signal["row"], "property_key"):
+            add("property_key", f"is required: {aggregation} reads this property")
+        if aggregation not in (None, *KEYED_AGGREGATIONS) and signal["property_key"]:
+            add(
+                "property_key",
+                f"only {', '.join(KEYED_AGGREGATIONS)} use it, not {aggregation}",
+            )
         has_window = bool(_text(signal["row"], "window_days"))
         if aggregation == "first_time" and has_window:
             add("window_days", "must be empty for first_time (a milestone has no window)")
         if aggregation not in (None, "first_time") and not has_window:
             add("window_days", f"is required for {aggregation} (days in the rolling window)")
+        low, high = signal["threshold"], signal["threshold_max"]
+        if aggregation == "first_time" and high is not None:
+            add("threshold_max", "must be empty for first_time (a milestone has no value to bound)")
+        elif low is not None and high is not None and high < low:
+            add("threshold_max", f"{high:g} is below threshold {low:g}, so the signal never fires")
+        if signal["disqualifies"] and signal["weight"] not in (None, 0):
+            add("weight", "must be 0 for a disqualifier (it blocks qualification, adds no points)")
+        if signal["disqualifies"] and signal["lifespan_days"]:
+            add("lifespan_days", "must be empty or 0 for a disqualifier (it holds while it fires)")
         if signal["page_path_prefix"] and signal["event_names"] not in (None, ["page_viewed"]):
             add("page_path_prefix", "filters page views; event_names must be page_viewed")
         if signal["page_host"] and signal["event_names"] not in (None, ["page_viewed"]):
@@ -725,6 +798,7 @@ def _output_rows(definitions, signals, defaults) -> list[dict]:
                         "property_filter_value": value,
                         **{c.name: signal[c.name] for c in SIGNAL_OUTPUT},
                         "lifespan_days": signal["lifespan_days"] or 0,
+                        "disqualifies": bool(signal["disqualifies"]),
                     }
                 )
     return output
@@ -771,7 +845,12 @@ def _relation(session, rows: list[dict]):
     """A relation of the output rows, with explicit types, without turning values into SQL."""
     import pyarrow as pa
 
-    types = {"text": pa.string(), "whole": pa.int64(), "number": pa.float64()}
+    types = {
+        "text": pa.string(),
+        "whole": pa.int64(),
+        "number": pa.float64(),
+        "flag": pa.bool_(),
+    }
     schema = pa.schema([(column, types[kind]) for column, kind in OUTPUT_TYPES.items()])
     table = pa.Table.from_pylist(rows, schema=schema)
     if hasattr(session, "create_dataframe"):  # Snowpark / PySpark

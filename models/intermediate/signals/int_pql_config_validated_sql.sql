@@ -77,7 +77,9 @@ final as (
         signal_rows.property_key,
         cast(signal_rows.window_days as {{ dbt.type_bigint() }}) as window_days,
         cast(signal_rows.threshold as {{ type_double() }}) as threshold,
+        cast(signal_rows.threshold_max as {{ type_double() }}) as threshold_max,
         cast(signal_rows.weight as {{ type_double() }}) as weight,
+        coalesce(signal_rows.disqualifies = 'true', false) as disqualifies,
         coalesce(cast(signal_rows.lifespan_days as {{ dbt.type_bigint() }}), 0) as lifespan_days,
         signal_rows.reason_template
     from signal_rows

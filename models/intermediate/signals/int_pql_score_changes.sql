@@ -1,7 +1,8 @@
-{#- Every date on which an entity's behaviour score, its count of required signals firing, or
-    its eligibility changes, with the raw qualification on that date before anti-flapping:
-    ineligible (a new-business entity already paying, an expansion entity not paying),
-    qualifies (score, required signals and fit all met) or does_not_qualify. -#}
+{#- Every date on which an entity's behaviour score, its count of required signals or
+    disqualifiers firing, or its eligibility changes, with the raw qualification on that date
+    before anti-flapping: ineligible (a new-business entity already paying, an expansion entity
+    not paying), disqualified (a disqualifier signal fires), qualifies (score, required signals
+    and fit all met) or does_not_qualify. A negative weight lowers the score. -#}
 with
 
 config as (
@@ -36,6 +37,7 @@ signal_weights as (
         definition_id,
         signal_id,
         weight,
+        disqualifies,
         position('|' || signal_id || '|' in '|' || required_signals || '|') > 0 as is_required
     from config
 ),
@@ -56,7 +58,9 @@ weighted as (
         intervals.valid_to,
         signal_weights.weight * intervals.factor as points,
         case when signal_weights.is_required and intervals.factor >= 1 then 1 else 0 end
-            as required_firing
+            as required_firing,
+        case when signal_weights.disqualifies and intervals.factor >= 1 then 1 else 0 end
+            as disqualifier_firing
     from intervals
     inner join signal_weights
         on
@@ -79,7 +83,8 @@ deltas as (
         entity_id,
         valid_from as change_date,
         points,
-        required_firing
+        required_firing,
+        disqualifier_firing
     from weighted
 
     union all
@@ -89,7 +94,8 @@ deltas as (
         entity_id,
         valid_to as change_date,
         -points as points,
-        -required_firing as required_firing
+        -required_firing as required_firing,
+        -disqualifier_firing as disqualifier_firing
     from weighted
     where valid_to is not null
 
@@ -102,7 +108,8 @@ deltas as (
         first_seen.entity_id,
         entities.paying_since_date as change_date,
         0 as points,
-        0 as required_firing
+        0 as required_firing,
+        0 as disqualifier_firing
     from first_seen
     inner join definitions
         on first_seen.definition_id = definitions.definition_id
@@ -119,7 +126,8 @@ change_points as (
         entity_id,
         change_date,
         sum(points) as points,
-        sum(required_firing) as required_firing
+        sum(required_firing) as required_firing,
+        sum(disqualifier_firing) as disqualifier_firing
     from deltas
     group by definition_id, entity_id, change_date
 ),
@@ -139,7 +147,12 @@ running as (
             partition by definition_id, entity_id
             order by change_date
             rows between unbounded preceding and current row
-        ) as required_firing_count
+        ) as required_firing_count,
+        sum(disqualifier_firing) over (
+            partition by definition_id, entity_id
+            order by change_date
+            rows between unbounded preceding and current row
+        ) as disqualifier_firing_count
     from change_points
 ),
 
@@ -150,6 +163,7 @@ final as (
         running.change_date,
         running.behaviour_score,
         running.required_firing_count,
+        running.disqualifier_firing_count,
         coalesce(fit.fit_score, 0) as fit_score,
         fit.fit_reasons,
         case
@@ -166,6 +180,7 @@ final as (
                     )
                 )
                 then 'ineligible'
+            when running.disqualifier_firing_count > 0 then 'disqualified'
             when
                 running.behaviour_score >= definitions.score_threshold
                 and running.required_firing_count >= required_counts.required_count

@@ -1,10 +1,16 @@
 {#- The value of every signal of every definition for every entity, as intervals
     [valid_from, valid_to), computed exactly with a sweep: every counted item is present over
     [available_date, occurred_date + window_days), and the value on a day is the sum of the items
-    present then (count: events; active_days: days; distinct_*: distinct keys, whose overlapping
-    spans are merged first; first_time: present from its first known event on). The weight
-    factor is 1 while the value meets the threshold, var pql_signal_decay_weight for
-    lifespan_days after it stops meeting it, else 0. -#}
+    present then (count: events; sum: the property's numbers; active_days: days; distinct_*:
+    distinct keys, whose overlapping spans are merged first; first_time: present from its first
+    known event on). avg sweeps the numbers and how many there are, and divides; count_growth
+    sweeps this window's events and the previous window's (the same events, present over
+    [occurred_date + window_days, occurred_date + 2 x window_days)) and divides, 0 while the
+    previous window is empty; max takes the largest number present at each change. The signal
+    is met while the value is at least threshold and at most threshold_max (when set). The
+    weight factor is 1 while it is met, var pql_signal_decay_weight for lifespan_days after it
+    stops being met, else 0. -#}
+{%- set double = type_double() -%}
 with
 
 config as (
@@ -22,6 +28,7 @@ settings as (
         aggregation,
         window_days,
         threshold,
+        threshold_max,
         lifespan_days
     from config
 ),
@@ -35,6 +42,8 @@ contributions_with_exit as (
         contributions.available_date,
         contributions.distinct_key,
         contributions.event_count,
+        contributions.property_sum,
+        contributions.property_max,
         settings.aggregation,
         case
             when settings.window_days is not null
@@ -42,7 +51,15 @@ contributions_with_exit as (
                     {{ dbt.dateadd('day', 'settings.window_days', 'contributions.occurred_date') }}
                     as date
                 )
-        end as leaves_on
+        end as leaves_on,
+        -- count_growth: when the event leaves the previous window too
+        case
+            when settings.aggregation = 'count_growth'
+                then cast(
+                    {{ dbt.dateadd('day', '2 * settings.window_days', 'contributions.occurred_date') }}
+                    as date
+                )
+        end as leaves_previous_on
     from contributions
     inner join settings
         on
@@ -70,7 +87,7 @@ distinct_spans as (
             rows between unbounded preceding and 1 preceding
         ) as previous_end
     from live
-    where aggregation in ('distinct_users', 'distinct_property_values')
+    where aggregation in ('distinct_users', 'distinct_property_values', 'distinct_events')
 ),
 
 distinct_islands as (
@@ -84,6 +101,8 @@ distinct_islands as (
     from distinct_spans
 ),
 
+-- what each item adds to the value (item_weight) and, for avg and count_growth, to the
+-- divisor (item_count) while it is present
 items as (
     select
         definition_id,
@@ -91,9 +110,30 @@ items as (
         entity_id,
         available_date as present_from,
         leaves_on as present_until,
-        event_count as item_weight
+        cast(case
+            when aggregation in ('sum', 'avg') then property_sum
+            else event_count
+        end as {{ double }}) as item_weight,
+        case when aggregation = 'avg' then event_count else 0 end as item_count
     from live
-    where aggregation = 'count'
+    where aggregation in ('count', 'sum', 'avg', 'count_growth')
+
+    union all
+
+    -- count_growth: the previous window's events, the divisor
+    select
+        definition_id,
+        signal_id,
+        entity_id,
+        case
+            when available_date > leaves_on then available_date
+            else leaves_on
+        end as present_from,
+        leaves_previous_on as present_until,
+        cast(0 as {{ double }}) as item_weight,
+        event_count as item_count
+    from contributions_with_exit
+    where aggregation = 'count_growth' and available_date < leaves_previous_on
 
     union all
 
@@ -103,7 +143,8 @@ items as (
         entity_id,
         min(available_date) as present_from,
         leaves_on as present_until,
-        1 as item_weight
+        cast(1 as {{ double }}) as item_weight,
+        0 as item_count
     from live
     where aggregation = 'active_days'
     group by definition_id, signal_id, entity_id, occurred_date, leaves_on
@@ -116,7 +157,8 @@ items as (
         entity_id,
         min(available_date) as present_from,
         cast(null as date) as present_until,
-        1 as item_weight
+        cast(1 as {{ double }}) as item_weight,
+        0 as item_count
     from live
     where aggregation = 'first_time'
     group by definition_id, signal_id, entity_id
@@ -129,7 +171,8 @@ items as (
         entity_id,
         min(span_start) as present_from,
         max(span_end) as present_until,
-        1 as item_weight
+        cast(1 as {{ double }}) as item_weight,
+        0 as item_count
     from distinct_islands
     group by definition_id, signal_id, entity_id, distinct_key, island
 ),
@@ -140,7 +183,8 @@ deltas as (
         signal_id,
         entity_id,
         present_from as change_date,
-        item_weight as delta
+        item_weight as delta,
+        item_count as count_delta
     from items
 
     union all
@@ -150,7 +194,8 @@ deltas as (
         signal_id,
         entity_id,
         present_until as change_date,
-        -item_weight as delta
+        -item_weight as delta,
+        -item_count as count_delta
     from items
     where present_until is not null
 ),
@@ -161,12 +206,13 @@ change_points as (
         signal_id,
         entity_id,
         change_date,
-        sum(delta) as delta
+        sum(delta) as delta,
+        sum(count_delta) as count_delta
     from deltas
     group by definition_id, signal_id, entity_id, change_date
 ),
 
-valued as (
+swept as (
     select
         definition_id,
         signal_id,
@@ -176,29 +222,116 @@ valued as (
             partition by definition_id, signal_id, entity_id
             order by change_date
             rows between unbounded preceding and current row
-        ) as signal_value,
+        ) as value_total,
+        sum(count_delta) over (
+            partition by definition_id, signal_id, entity_id
+            order by change_date
+            rows between unbounded preceding and current row
+        ) as value_divisor
+    from change_points
+),
+
+-- max: the largest number among the items present at each date an item arrives or leaves
+max_items as (
+    select
+        definition_id,
+        signal_id,
+        entity_id,
+        available_date as present_from,
+        leaves_on as present_until,
+        property_max
+    from live
+    where aggregation = 'max'
+),
+
+max_change_points as (
+    select
+        definition_id,
+        signal_id,
+        entity_id,
+        present_from as change_date
+    from max_items
+    union distinct
+    select
+        definition_id,
+        signal_id,
+        entity_id,
+        present_until as change_date
+    from max_items
+),
+
+maxed as (
+    select
+        max_change_points.definition_id,
+        max_change_points.signal_id,
+        max_change_points.entity_id,
+        max_change_points.change_date,
+        cast(coalesce(max(max_items.property_max), 0) as {{ double }}) as value_total,
+        0 as value_divisor
+    from max_change_points
+    left join max_items
+        on
+            max_change_points.definition_id = max_items.definition_id
+            and max_change_points.signal_id = max_items.signal_id
+            and max_change_points.entity_id = max_items.entity_id
+            and max_change_points.change_date >= max_items.present_from
+            and max_change_points.change_date < max_items.present_until
+    group by
+        max_change_points.definition_id,
+        max_change_points.signal_id,
+        max_change_points.entity_id,
+        max_change_points.change_date
+),
+
+valued as (
+    select
+        *,
         lead(change_date) over (
             partition by definition_id, signal_id, entity_id
             order by change_date
         ) as next_change_date
-    from change_points
+    from (
+        select * from swept
+        union all
+        select * from maxed
+    ) as totals
 ),
 
-judged as (
+measured as (
     select
         valued.definition_id,
         valued.signal_id,
         valued.entity_id,
         valued.change_date,
-        valued.signal_value,
         valued.next_change_date,
-        valued.signal_value >= settings.threshold as is_met,
+        {{ round_places(
+            "case
+                when settings.aggregation not in ('avg', 'count_growth') then valued.value_total
+                when valued.value_divisor > 0 then valued.value_total / valued.value_divisor
+                else 0
+            end", 6) }} as signal_value,
+        settings.threshold,
+        settings.threshold_max,
         settings.lifespan_days
     from valued
     inner join settings
         on
             valued.definition_id = settings.definition_id
             and valued.signal_id = settings.signal_id
+),
+
+judged as (
+    select
+        definition_id,
+        signal_id,
+        entity_id,
+        change_date,
+        signal_value,
+        next_change_date,
+        signal_value >= threshold
+        and (threshold_max is null or signal_value <= threshold_max) as is_met,
+        lifespan_days
+    from measured
 ),
 
 stops as (

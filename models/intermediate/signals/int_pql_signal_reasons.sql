@@ -1,14 +1,13 @@
 {#- The reasons an entity is scored as it is, from every date up to the as-of date (the last
     day any clean event was loaded) on which any of its signal intervals starts (until the next
-    such date): the strongest signals carrying weight (by weight x
+    such date): the strongest signals carrying weight (disqualifiers first, then by weight x
     factor, at most reason_limit of them), rendered from their reason templates, and the
     signals firing at full weight. -#}
 {#- How many reasons a state lists: what a sales rep reads, not a threshold. -#}
 {%- set reason_limit = 3 -%}
-{#- Numbers in reasons are shown without decimals. -#}
-{%- set as_whole = ' as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')' -%}
-{%- set value_text = 'cast(cast(round(intervals.signal_value)' ~ as_whole -%}
-{%- set threshold_text = 'cast(cast(round(signal_settings.threshold)' ~ as_whole -%}
+{#- Numbers in reasons: at most one decimal, none when whole (macro number_text). -#}
+{%- set value_text = number_text('intervals.signal_value') -%}
+{%- set threshold_text = number_text('signal_settings.threshold') -%}
 with
 
 config as (
@@ -30,6 +29,7 @@ signal_settings as (
         window_days,
         threshold,
         weight,
+        disqualifies,
         reason_template
     from config
 ),
@@ -55,6 +55,7 @@ weighted_intervals as (
         intervals.valid_to,
         intervals.factor,
         signal_settings.weight,
+        signal_settings.disqualifies,
         replace(
             replace(
                 replace(signal_settings.reason_template, '{value}', {{ value_text }}),
@@ -82,6 +83,7 @@ signal_states as (
         weighted_intervals.signal_id,
         weighted_intervals.weight,
         weighted_intervals.factor,
+        weighted_intervals.disqualifies,
         weighted_intervals.reason
     from change_dates
     inner join weighted_intervals
@@ -99,7 +101,7 @@ ranked as (
         *,
         row_number() over (
             partition by definition_id, entity_id, change_date
-            order by weight * factor desc, signal_id
+            order by case when disqualifies then 0 else 1 end, weight * factor desc, signal_id
         ) as reason_rank
     from signal_states
 ),

@@ -53,7 +53,9 @@ tier_bands as (
         cast(min_score as {{ type_double() }}) as min_score,
         lead(cast(min_score as {{ type_double() }})) over (
             order by cast(min_score as {{ type_double() }})
-        ) as next_min_score
+        ) as next_min_score,
+        -- the lowest band (min_score 0) also holds scores that negative weights took below 0
+        row_number() over (order by cast(min_score as {{ type_double() }})) = 1 as is_lowest
     from tiers
 ),
 
@@ -151,7 +153,7 @@ assembled as (
             and boundaries.change_date < coalesce(reason_spans.next_change_date, {{ open_end }})
     left join tier_bands
         on
-            score_spans.behaviour_score >= tier_bands.min_score
+            (score_spans.behaviour_score >= tier_bands.min_score or tier_bands.is_lowest)
             and (
                 tier_bands.next_min_score is null
                 or score_spans.behaviour_score < tier_bands.next_min_score

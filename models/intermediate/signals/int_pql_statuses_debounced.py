@@ -20,6 +20,7 @@ STATUS_NOT_ELIGIBLE = "not_eligible"
 RAW_QUALIFIES = "qualifies"
 RAW_DOES_NOT = "does_not_qualify"
 RAW_INELIGIBLE = "ineligible"
+RAW_DISQUALIFIED = "disqualified"
 
 RUN_COLUMNS = (
     "definition_id",
@@ -47,6 +48,8 @@ def apply_anti_flapping(
     - A qualified entity is demoted on the first day it no longer qualifies, but never before
       it has been qualified min_days_before_demotion days; if it qualifies again by then, it
       is not demoted.
+    - A disqualifier (a signal configured with disqualifies) demotes at once, without waiting
+      for min_days_before_demotion; the cooldown follows as after any demotion.
     - Losing eligibility (a new-business entity converts; an expansion account stops paying)
       changes the status at once: that is not flapping.
     """
@@ -69,8 +72,9 @@ def apply_anti_flapping(
             qualified_since = None
             continue
         if status == STATUS_QUALIFIED:
-            if raw_state == RAW_DOES_NOT:
-                demote_on = max(start, qualified_since + timedelta(days=min_days_before_demotion))
+            if raw_state in (RAW_DOES_NOT, RAW_DISQUALIFIED):
+                hold = 0 if raw_state == RAW_DISQUALIFIED else min_days_before_demotion
+                demote_on = max(start, qualified_since + timedelta(days=hold))
                 if end is None or demote_on < end:
                     set_status(demote_on, STATUS_NOT_QUALIFIED)
                     qualified_since = None

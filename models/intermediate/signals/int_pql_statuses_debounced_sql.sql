@@ -7,7 +7,7 @@
     - ineligible: the ineligible status (converted / not_eligible) at once;
     - qualified and the run does not qualify: demoted on the later of the run start and
       qualified_since + min_days_before_demotion, if that is before the run ends; the cooldown
-      then lasts cooldown_days;
+      then lasts cooldown_days; a disqualified run demotes on its start;
     - qualified otherwise: nothing changes;
     - the run qualifies: qualified on the later of its start and the cooldown end, if that is
       before the run ends (not_qualified until then);
@@ -16,6 +16,7 @@
 {%- set int_type = dbt.type_int() -%}
 {%- set demote_on -%}
     case
+        when qualification_runs.raw_state = 'disqualified' then qualification_runs.run_start
         when cast({{ dbt.dateadd('day', 'qualification_runs.min_days_before_demotion', 'walk.qualified_since') }} as date)
             > qualification_runs.run_start
             then cast({{ dbt.dateadd('day', 'qualification_runs.min_days_before_demotion', 'walk.qualified_since') }} as date)
@@ -32,7 +33,8 @@
     case
         when qualification_runs.raw_state = 'ineligible' then 'ineligible'
         when
-            walk.status = 'qualified' and qualification_runs.raw_state = 'does_not_qualify'
+            walk.status = 'qualified'
+            and qualification_runs.raw_state in ('does_not_qualify', 'disqualified')
             and (qualification_runs.run_end is null or {{ demote_on }} < qualification_runs.run_end)
             then 'demote'
         when walk.status = 'qualified' then 'hold'

@@ -1,19 +1,58 @@
 {#- Every clean event that a configured signal counts, reduced to the grain the threshold logic
     needs. An event is known from its available_date: the later of the day it happened and the
     day it was loaded (or stitched to its user), so an as-of evaluation never sees the future.
-    Internal users' events never count. -#}
+    Internal users' events never count. A configured name ending in * (report_*) matches every
+    event name it prefixes. sum, max and avg read a numeric property: an event without a
+    number there does not count for them. -#}
+{%- set star = "'*'" -%}
 with
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
-signals as (
+config as (
     select * from {{ ref('int_pql_config_validated') }}
 ),
 
 users as (
     select * from {{ ref('int_users_profiled') }}
+),
+
+signals as (
+    select
+        *,
+        case
+            when {{ dbt.right('event_name', '1') }} = {{ star }}
+                then substring(event_name, 1, {{ dbt.length('event_name') }} - 1)
+        end as event_name_prefix
+    from config
+),
+
+-- the event names each configured name stands for: itself, or for a wildcard every name in
+-- the stream it prefixes, so the events join on equality
+stream_names as (
+    select distinct event_name from events
+),
+
+signal_names as (
+    select
+        signal_event_key,
+        event_name as matched_name
+    from signals
+    where event_name_prefix is null
+
+    union all
+
+    select
+        signals.signal_event_key,
+        stream_names.event_name as matched_name
+    from signals
+    inner join stream_names
+        on
+            substring(stream_names.event_name, 1, {{ dbt.length('signals.event_name_prefix') }})
+            = signals.event_name_prefix
+    where signals.event_name_prefix is not null
 ),
 
 matched as (
@@ -29,12 +68,22 @@ matched as (
         ) as available_date,
         case
             when signals.aggregation = 'distinct_users' then events.user_id
+            when signals.aggregation = 'distinct_events' then events.event_name
             when signals.aggregation = 'distinct_property_values'
                 then {{ json_extract_text_dynamic('events.properties_json', 'signals.property_key') }}
-        end as distinct_key
+        end as distinct_key,
+        case
+            when signals.aggregation in ('sum', 'max', 'avg')
+                then {{ dbt.safe_cast(
+                    json_extract_text_dynamic('events.properties_json', 'signals.property_key'),
+                    type_double(),
+                ) }}
+        end as property_number
     from events
+    inner join signal_names
+        on events.event_name = signal_names.matched_name
     inner join signals
-        on events.event_name = signals.event_name
+        on signal_names.signal_event_key = signals.signal_event_key
     left join users
         on events.user_id = users.user_id
     where
@@ -62,11 +111,17 @@ final as (
         occurred_date,
         available_date,
         distinct_key,
-        count(*) as event_count
+        count(*) as event_count,
+        sum(property_number) as property_sum,
+        max(property_number) as property_max
     from matched
     where
         entity_id is not null
-        and (aggregation not in ('distinct_users', 'distinct_property_values') or distinct_key is not null)
+        and (
+            aggregation not in ('distinct_users', 'distinct_property_values', 'distinct_events')
+            or distinct_key is not null
+        )
+        and (aggregation not in ('sum', 'max', 'avg') or property_number is not null)
     group by
         definition_id,
         signal_id,

@@ -36,6 +36,10 @@ team_expansion as (
     select * from {{ ref('int_account_team_expansion') }}
 ),
 
+activity as (
+    select * from {{ ref('int_account_activity_daily') }}
+),
+
 current_subscription_ranked as (
     {#- The account's subscription that matters now: a paying one first, then the most recently
         started, then the most recently updated. -#}
@@ -109,6 +113,20 @@ explicit_seats as (
     group by links.account_id
 ),
 
+activity_summary as (
+    {#- The clean stream's events on the account: with its context, or attributed through the
+        user's only account link (linked_event_count). -#}
+    select
+        account_id,
+        min(first_event_at) as first_event_at,
+        max(last_event_at) as last_event_at,
+        count(distinct activity_date) as active_day_count,
+        sum(event_count) as event_count,
+        sum(linked_event_count) as linked_event_count
+    from activity
+    group by account_id
+),
+
 final as (
     select
         accounts.account_id,
@@ -130,7 +148,14 @@ final as (
         cast(coalesce(current_seats.active_seat_count, 0) as {{ dbt.type_bigint() }}) as active_seat_count,
         cast(coalesce(explicit_seats.explicit_seat_count, 0) as {{ dbt.type_bigint() }})
             as explicit_seat_count,
-        accounts.first_observed_at as first_seen_at
+        accounts.first_observed_at as first_seen_at,
+        activity_summary.first_event_at,
+        activity_summary.last_event_at,
+        cast(coalesce(activity_summary.active_day_count, 0) as {{ dbt.type_bigint() }})
+            as active_day_count,
+        cast(coalesce(activity_summary.event_count, 0) as {{ dbt.type_bigint() }}) as event_count,
+        cast(coalesce(activity_summary.linked_event_count, 0) as {{ dbt.type_bigint() }})
+            as linked_event_count
     from accounts
     left join crm_matches
         on accounts.account_id = crm_matches.account_id
@@ -144,6 +169,8 @@ final as (
         on accounts.account_id = current_seats.account_id
     left join explicit_seats
         on accounts.account_id = explicit_seats.account_id
+    left join activity_summary
+        on accounts.account_id = activity_summary.account_id
 )
 
 select * from final

@@ -15,7 +15,7 @@ users as (
 ),
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 user_history as (

@@ -3,11 +3,26 @@
     cut-off in rpt_signal_lift_by_frequency is significant after the multiple-comparison
     adjustment and not a small sample, best adjusted lower bound first. Each becomes a count
     signal "at least cut-off times in var pql_lift_observation_days days" (the window the lift
-    was measured on), weighted 10 x ln(lift) (log relative risk, at least 1), in definition
-    suggested_<entity>. The definition row and its threshold: rpt_suggested_definitions. -#}
+    was measured on), in definition suggested_<entity>.
+
+    Weights are the log of the adjusted lower bound of the lift (the evidence a behaviour adds,
+    shrunk where the sample is small), in points: scaled so that the score at which the lift
+    population's flagged entities per week of signups fall within var
+    pql_suggestion_leads_per_week is var pql_suggestion_threshold_points for every entity, so
+    one pql_tiers.csv fits both suggested definitions. The definition row and its threshold:
+    rpt_suggested_definitions; the tiers: rpt_suggested_tiers. -#}
 {%- set observation_days = var('pql_lift_observation_days') | int -%}
 {%- set max_signals = var('pql_suggestion_max_signals') | int -%}
+{%- set points = var('pql_suggestion_threshold_points') | int -%}
 with
+
+population as (
+    select * from {{ ref('fct_lift_population') }}
+),
+
+behaviour_counts as (
+    select * from {{ ref('fct_lift_behaviour_counts') }}
+),
 
 frequency_lift as (
     select * from {{ ref('rpt_signal_lift_by_frequency') }}
@@ -40,8 +55,28 @@ chosen_ranked as (
 ),
 
 chosen as (
-    select * from chosen_ranked
+    select
+        *,
+        cutoff_count as threshold,
+        -- a double: the log evidence is summed and scaled below
+        cast(ln(lift_ci_low_adjusted) as {{ type_double() }}) as evidence_weight
+    from chosen_ranked
     where suggestion_rank <= {{ max_signals }}
+),
+
+{{ suggested_score_curve('chosen', 'evidence_weight', var('pql_suggestion_leads_per_week') | int) }},
+
+scaled as (
+    select
+        chosen.*,
+        cast(greatest(1, round(cast(
+            {{ points }} * chosen.evidence_weight / suggestion_curve.score as {{ dbt.type_numeric() }}
+        ), 0)) as {{ dbt.type_int() }}) as points_weight
+    from chosen
+    inner join suggestion_curve
+        on
+            chosen.entity = suggestion_curve.entity
+            and suggestion_curve.is_capacity_cutoff
 ),
 
 final as (
@@ -58,7 +93,9 @@ final as (
         cast(null as {{ dbt.type_string() }}) as property_key,
         cast({{ observation_days }} as {{ dbt.type_int() }}) as window_days,
         cast(cutoff_count as {{ dbt.type_bigint() }}) as threshold,
-        cast(greatest(1, round(10 * ln(lift), 0)) as {{ dbt.type_int() }}) as weight,
+        cast(null as {{ dbt.type_bigint() }}) as threshold_max,
+        points_weight as weight,
+        cast(null as {{ dbt.type_string() }}) as disqualifies,
         cast(null as {{ dbt.type_int() }}) as lifespan_days,
         case
             when feature_type = 'event'
@@ -77,8 +114,9 @@ final as (
         lift_ci_low_adjusted,
         q_value,
         did_count,
-        recall_rate
-    from chosen
+        recall_rate,
+        cast(evidence_weight as {{ dbt.type_numeric() }}) as evidence_weight
+    from scaled
 )
 
 select * from final

@@ -186,7 +186,7 @@ responses_ranked as (
     where
         entity_activities.occurred_at >= qualified.clock_started_at
         and entity_activities.occurred_at < {{ dbt.dateadd(
-            'day', var('pql_speed_to_lead_window_days', 30) | int, 'qualified.clock_started_at'
+            'day', var('pql_speed_to_lead_window_days') | int, 'qualified.clock_started_at'
         ) }}
 ),
 
@@ -210,7 +210,7 @@ earlier_contacts as (
     where
         entity_activities.occurred_at < qualified.clock_started_at
         and entity_activities.occurred_at >= {{ dbt.dateadd(
-            'day', -1 * (var('pql_speed_to_lead_window_days', 30) | int), 'qualified.clock_started_at'
+            'day', -1 * (var('pql_speed_to_lead_window_days') | int), 'qualified.clock_started_at'
         ) }}
 ),
 
@@ -234,7 +234,7 @@ final as (
             as hours_to_first_activity,
         responses.occurred_at is not null as is_contacted,
         coalesce(
-            responses.minutes_to_first_activity <= {{ var('pql_speed_to_lead_sla_hours', 24) | int }} * 60,
+            responses.minutes_to_first_activity <= {{ var('pql_speed_to_lead_sla_hours') | int }} * 60,
             false
         ) as is_contacted_within_sla
     from qualified

@@ -17,7 +17,7 @@ milestones as (
 ),
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 contributions as (
@@ -91,10 +91,25 @@ checks as (
         signal_events.signal_id,
         {{ dbt.cast('null', dbt.type_string()) }} as milestone_id,
         signal_events.event_name as configured_value,
-        coalesce(event_name_counts.event_count, 0) as matching_event_count
+        coalesce(sum(event_name_counts.event_count), 0) as matching_event_count
     from signal_events
+    -- a wildcard (report_*) matches every event name it prefixes
     left join event_name_counts
-        on signal_events.event_name = event_name_counts.event_name
+        on
+            signal_events.event_name = event_name_counts.event_name
+            or (
+                {{ dbt.right('signal_events.event_name', '1') }} = '*'
+                and substring(
+                    event_name_counts.event_name, 1, {{ dbt.length('signal_events.event_name') }} - 1
+                )
+                = substring(
+                    signal_events.event_name, 1, {{ dbt.length('signal_events.event_name') }} - 1
+                )
+            )
+    group by
+        signal_events.definition_id,
+        signal_events.signal_id,
+        signal_events.event_name
 
     union all
 

@@ -3,7 +3,7 @@
     converted in the following var pql_backtest_window_days days, and the precision, recall and
     lift over the base rate that gives. Every definition in the configuration gets a row for
     every week the panel covers, including one that never qualifies anyone. -#}
-{%- set window_days = var('pql_backtest_window_days', 30) | int -%}
+{%- set window_days = var('pql_backtest_window_days') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
 

@@ -5,7 +5,7 @@
     volume its sales capacity can work. The cut-off applies to the behaviour score alone: the
     definition's required signals, fit gate and anti-flapping are not replayed here (the
     backtest report measures the definition as configured). -#}
-{%- set window_days = var('pql_backtest_window_days', 30) | int -%}
+{%- set window_days = var('pql_backtest_window_days') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
 

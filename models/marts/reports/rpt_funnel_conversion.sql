@@ -6,14 +6,14 @@
     signed up. Segments: var pql_funnel_segments (signup_source, plan, persona, company_size),
     plus `all`. -#}
 {%- set numeric = dbt.type_numeric() -%}
-{%- set window_days = var('pql_conversion_window_days', 90) | int -%}
+{%- set window_days = var('pql_conversion_window_days') | int -%}
 {%- set segment_columns = {
     'signup_source': 'signup_source',
     'plan': 'signup_plan',
     'persona': 'persona',
     'company_size': 'company_size_band',
 } -%}
-{%- set segments = var('pql_funnel_segments', ['signup_source', 'plan', 'persona', 'company_size']) -%}
+{%- set segments = var('pql_funnel_segments') -%}
 {%- for segment_name in segments -%}
     {%- if segment_name not in segment_columns -%}
         {{ exceptions.raise_compiler_error(

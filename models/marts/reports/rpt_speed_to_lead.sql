@@ -39,7 +39,7 @@ final as (
         definition_id,
         motion,
         qualified_week,
-        cast({{ var('pql_speed_to_lead_sla_hours', 24) | int }} as {{ dbt.type_int() }}) as sla_hours,
+        cast({{ var('pql_speed_to_lead_sla_hours') | int }} as {{ dbt.type_int() }}) as sla_hours,
         cast(qualified_count as {{ dbt.type_bigint() }}) as qualified_count,
         cast(with_crm_record_count as {{ dbt.type_bigint() }}) as with_crm_record_count,
         cast(contacted_before_count as {{ dbt.type_bigint() }}) as contacted_before_count,

@@ -14,7 +14,7 @@
     ('qualified_to_converted', 'days_qualified_to_converted'),
     ('signup_to_converted', 'days_to_converted'),
 ] -%}
-{%- set window_days = var('pql_conversion_window_days', 90) | int -%}
+{%- set window_days = var('pql_conversion_window_days') | int -%}
 with
 
 user_funnel as (

@@ -10,7 +10,7 @@
 with
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 milestones as (

@@ -47,7 +47,7 @@
 with
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 day_numbers as (

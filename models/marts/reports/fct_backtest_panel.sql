@@ -47,7 +47,7 @@ conversions as (
 ),
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 data_as_of as (
@@ -273,7 +273,7 @@ converted as (
             and states.motion = outcomes.motion
             and states.as_of_date < outcomes.outcome_date
             and {{ dbt.dateadd(
-                'day', var('pql_backtest_window_days', 30) | int, 'states.as_of_date'
+                'day', var('pql_backtest_window_days') | int, 'states.as_of_date'
             ) }} >= outcomes.outcome_date
     group by
         states.definition_id,
@@ -301,7 +301,7 @@ final as (
         states.tier,
         converted.converted_date is not null as converted_within_window,
         converted.converted_date,
-        {{ dbt.dateadd('day', var('pql_backtest_window_days', 30) | int, 'states.as_of_date') }}
+        {{ dbt.dateadd('day', var('pql_backtest_window_days') | int, 'states.as_of_date') }}
         <= data_as_of.data_as_of_date as is_outcome_complete
     from states
     cross join data_as_of

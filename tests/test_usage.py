@@ -1,10 +1,11 @@
-"""Point-in-time correctness of the intermediate metrics (docs/design.md #1).
+"""Point-in-time correctness of the intermediate usage models (models/intermediate/usage/,
+docs/design.md #1).
 
-For every as-of date of the small build, the metrics are recomputed directly from the clean
-event stream truncated to what was available on that date (an event is available from the later
-of its occurred date and the date of its resolved_received_at), with plain filtered counts, and
-compared row for row with the models. A recompute that ignores availability must disagree, so
-the late-event rule is shown to matter on this data."""
+For every as-of date of the small build, the usage windows and milestones are recomputed directly
+from the clean event stream truncated to what was available on that date (an event is available
+from the later of its occurred date and the date of its resolved_received_at), with plain filtered
+counts, and compared row for row with the models. A recompute that ignores availability must
+disagree, so the late-event rule is shown to matter on this data."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ STREAM = f"""
         select
             *,
             greatest(occurred_date, cast(resolved_received_at as date)) as available_date
-        from {INT}.int_events_deduplicated
+        from {INT}.int_events_resolved
     ),
     as_of_dates as (
         select cast(unnest(generate_series(
@@ -293,7 +294,7 @@ def test_series_are_dense_up_to_the_latest_available_date(built):
     last = scalar(
         built.db,
         f"""select max(greatest(occurred_date, cast(resolved_received_at as date)))
-            from {INT}.int_events_deduplicated""",
+            from {INT}.int_events_resolved""",
     )
     for relation, entity in (
         ("int_user_usage_windows", "user_id"),
@@ -322,7 +323,7 @@ def test_late_events_exist_and_ignoring_the_rule_would_change_the_windows(built,
     gives other numbers on some as-of rows; the models do not (the tests above)."""
     late = scalar(
         built.db,
-        f"""select count(*) from {INT}.int_events_deduplicated
+        f"""select count(*) from {INT}.int_events_resolved
             where cast(resolved_received_at as date) > occurred_date and user_id is not null""",
     )
     assert late > 0

@@ -25,8 +25,8 @@
     ) }}
 {%- endif -%}
 {%- set invite_window_days = windows | max -%}
-{%- set invite_sent_event = var('pql_invite_sent_event', 'teammate_invited') -%}
-{%- set invite_accepted_event = var('pql_invite_accepted_event', 'invite_accepted') -%}
+{%- set invite_sent_event = var('pql_invite_sent_event') -%}
+{%- set invite_accepted_event = var('pql_invite_accepted_event') -%}
 {#- Upper bound of the date series' length: 2^16 days (about 179 years) of loads. -#}
 {%- set max_series_days = 65536 -%}
 {%- set invites_sent_in_window = 'invites_sent_count_' ~ invite_window_days ~ 'd' -%}
@@ -45,7 +45,7 @@
 with
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_events_resolved') }}
 ),
 
 links as (

@@ -62,5 +62,6 @@
         {'name': 'pql_learned_score_band_percentiles', 'kind': 'integer_list', 'min': 1, 'max': 99, 'ascending': true},
         {'name': 'pql_suggestion_threshold_points', 'kind': 'integer', 'min': 2, 'max': 1000000},
         {'name': 'pql_suggestion_hot_share', 'kind': 'number', 'min': 0.01, 'max': 1},
+        {'name': 'pql_test_window_days', 'kind': 'integer', 'min': 1, 'max': 3650, 'nullable': true},
     ]) }}
 {% endmacro %}

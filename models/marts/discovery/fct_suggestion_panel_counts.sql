@@ -2,9 +2,13 @@
     page path) in each trailing window of var pql_suggestion_windows_days days, the way the
     threshold engine counts a count signal as of a date: events that happened in
     (as_of_date - window_days, as_of_date] and were available (loaded, stitched) by as_of_date.
-    A user's own events; an account's events from non-internal users. Only behaviours done at
-    least once in the window have a row. -#}
+    A user's own events; an account's events from non-internal users. A page path counts every
+    page view whose path starts with it, as a signal's page_path_prefix matches; the paths are
+    those viewed by at least var pql_lift_min_sample users (a rarer one, such as a path with a
+    record id, cannot reach the sample a candidate needs). Only behaviours done at least once in
+    the window have a row. -#}
 {%- set windows = var('pql_suggestion_windows_days') -%}
+{%- set min_sample = var('pql_lift_min_sample') | int -%}
 with
 
 panel as (
@@ -43,6 +47,14 @@ known_events as (
         on events.user_id = users.user_id
 ),
 
+frequent_paths as (
+    select page_path
+    from known_events
+    where page_path is not null and is_external
+    group by page_path
+    having count(distinct user_id) >= {{ min_sample }}
+),
+
 behaviours as (
     select
         user_id,
@@ -58,15 +70,19 @@ behaviours as (
     union all
 
     select
-        user_id,
-        account_id,
-        is_external,
+        known_events.user_id,
+        known_events.account_id,
+        known_events.is_external,
         'page_path' as feature_type,
-        page_path as feature_id,
-        occurred_date,
-        available_date
+        frequent_paths.page_path as feature_id,
+        known_events.occurred_date,
+        known_events.available_date
     from known_events
-    where page_path is not null
+    inner join frequent_paths
+        on
+            substring(
+                known_events.page_path, 1, {{ dbt.length('frequent_paths.page_path') }}
+            ) = frequent_paths.page_path
 ),
 
 daily as (

@@ -4,12 +4,13 @@
     (the trailing window and cut-off it was measured with), in definition suggested_<entity>.
 
     Threshold rule: any chosen signal alone qualifies (the selection's flagged entity-weeks are
-    their union, held within the flagged budget). Each weight is at least the threshold (var
-    pql_suggestion_threshold_points), scaled by the evidence the signal added when chosen (the
-    log of the lower bound of its increment's lift over the base rate, conditional on the signals
-    chosen before it), relative to the weakest chosen signal's: entity-weeks doing several
-    chosen behaviours, or the strongest ones, score higher (the hot tier of
-    rpt_suggested_tiers). The definition row: rpt_suggested_definitions. -#}
+    their union, held within the flagged budget). Weights are on one absolute scale for every
+    entity: var pql_suggestion_threshold_points per doubling of the evidence the signal added
+    when chosen (the lower bound of its increment's lift over the base rate, conditional on the
+    signals chosen before it), and at least the threshold. So a score means the same evidence at
+    user and account grain (one pql_tiers.csv fits both), and entity-weeks doing several chosen
+    behaviours, or the strongest ones, score higher (the hot tier of rpt_suggested_tiers). The
+    definition row: rpt_suggested_definitions. -#}
 {%- set points = var('pql_suggestion_threshold_points') | int -%}
 with
 
@@ -26,24 +27,13 @@ evidence as (
     from steps
 ),
 
-weakest as (
-    select
-        entity,
-        min(evidence_weight) as min_evidence_weight
-    from evidence
-    group by entity
-),
-
 scaled as (
     select
-        evidence.*,
+        *,
         cast(greatest({{ points }}, round(cast(
-            {{ points }} * evidence.evidence_weight / weakest.min_evidence_weight
-            as {{ dbt.type_numeric() }}
+            {{ points }} * evidence_weight / ln(2) as {{ dbt.type_numeric() }}
         ), 0)) as {{ dbt.type_int() }}) as points_weight
     from evidence
-    inner join weakest
-        on evidence.entity = weakest.entity
 ),
 
 final as (

@@ -2,9 +2,10 @@
     (tier, min_score, description; one set for every definition, as the file is), fitted to the
     suggested weights on the point-in-time panel's score distribution (entity-weeks):
     - hot from the lowest score above the threshold whose entity-weeks are at most var
-      pql_suggestion_hot_share of those the threshold flags, the most selective of the
-      entities' cut-offs (the top of the flagged: reach out first); the highest score when
-      none is that selective;
+      pql_suggestion_hot_share of those the threshold flags (the highest score when none is
+      that selective), the lowest of the entities' cut-offs: the weights are on one evidence
+      scale, so the same score means the same evidence at every grain (the top of the
+      flagged: reach out first);
     - warm from var pql_suggestion_threshold_points, the suggested threshold (qualified);
     - cool from the lowest positive score of any entity below the threshold (did a suggested
       behaviour without qualifying; empty while every weight reaches the threshold alone);
@@ -61,7 +62,7 @@ hot_cutoffs as (
 cutoffs as (
     select
         greatest(
-            coalesce((select max(hot_score) from hot_cutoffs), {{ points }} + 1), {{ points }} + 1
+            coalesce((select min(hot_score) from hot_cutoffs), {{ points }} + 1), {{ points }} + 1
         ) as hot_min_score,
         greatest(1, least(coalesce(min(min_score), {{ points }} - 1), {{ points }} - 1))
             as cool_min_score

@@ -94,7 +94,10 @@ panel as (
             known_entities.entity = entity_conversions.entity
             and known_entities.entity_id = entity_conversions.entity_id
     where
-        (entity_conversions.converted_date is null or entity_conversions.converted_date > as_of_dates.as_of_date)
+        (
+            entity_conversions.converted_date is null
+            or entity_conversions.converted_date > as_of_dates.as_of_date
+        )
         and {{ dbt.dateadd('day', window_days, 'as_of_dates.as_of_date') }} <= data_as_of.data_as_of_date
 ),
 

@@ -137,8 +137,8 @@ counted as (
         on
             panel.entity = daily.entity
             and panel.entity_id = daily.entity_id
-            and daily.occurred_date <= panel.as_of_date
-            and daily.available_date <= panel.as_of_date
+            and panel.as_of_date >= daily.occurred_date
+            and panel.as_of_date >= daily.available_date
     inner join windows
         on {{ dbt.dateadd('day', 'windows.window_days', 'daily.occurred_date') }} > panel.as_of_date
     group by

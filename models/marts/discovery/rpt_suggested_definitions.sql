@@ -63,7 +63,9 @@ final as (
         cast(null as {{ dbt.type_int() }}) as min_fit_score,
         cast(null as {{ dbt.type_int() }}) as min_days_before_demotion,
         cast(null as {{ dbt.type_int() }}) as cooldown_days,
-        'Suggested point in time: any of the chosen behaviours, at most {{ (var('pql_suggestion_max_flagged_share') | float * 100) | round(1) }}% of entity-weeks flagged' as description,
+        'Suggested point in time: any of the chosen behaviours, at most '
+        || '{{ (var('pql_suggestion_max_flagged_share') | float * 100) | round(1) }}'
+        || '% of entity-weeks flagged' as description,
         cast({{ 'null' if capacity is none else capacity | int }} as {{ dbt.type_int() }})
             as leads_per_week_capacity,
         cast(entities.leads_per_week as {{ numeric }}) as leads_per_week,

@@ -7,10 +7,13 @@
     lift and its intervals (lift_estimates; the adjustment counts every candidate of the
     entity). The significant, non-small-sample candidates ranked by adjusted lower bound go to
     the greedy selection (rpt_suggested_signal_steps): every significant candidate of the var
-    pql_suggestion_candidates behaviours with the best adjusted lower bound, per entity. Entity-weeks of one entity are not independent: the intervals are
+    pql_suggestion_candidates behaviours with the best adjusted lower bound, per entity, whose
+    window is at least var pql_min_days_before_demotion days (the engine holds a qualified
+    entity that long, so a shorter window would flag more entity-weeks than measured here). Entity-weeks of one entity are not independent: the intervals are
     narrower than an entity-level sample would give. -#}
 {%- set min_sample = var('pql_lift_min_sample') | int -%}
 {%- set max_candidates = var('pql_suggestion_candidates') | int -%}
+{%- set hold_days = var('pql_min_days_before_demotion') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
 
@@ -166,6 +169,14 @@ ranked as (
     from flagged
 ),
 
+selectable as (
+    select * from ranked
+    where
+        is_significant_adjusted
+        and not is_small_sample
+        and window_days >= {{ hold_days }}
+),
+
 behaviours_ranked as (
     {#- the behaviours (event, page path) by their best significant candidate -#}
     select
@@ -176,8 +187,7 @@ behaviours_ranked as (
             partition by entity
             order by min(candidate_rank) asc
         ) as behaviour_rank
-    from ranked
-    where is_significant_adjusted and not is_small_sample
+    from selectable
     group by
         entity,
         feature_type,
@@ -211,6 +221,7 @@ final as (
         cast(behaviours_ranked.behaviour_rank as {{ dbt.type_int() }}) as behaviour_rank,
         coalesce(
             ranked.is_significant_adjusted and not ranked.is_small_sample
+            and ranked.window_days >= {{ hold_days }}
             and behaviours_ranked.behaviour_rank <= {{ max_candidates }},
             false
         ) as is_selection_candidate

@@ -231,10 +231,10 @@ new_leads as (
     inner join first_steps_with_previous as rows_flagged
         on
             steps.entity = rows_flagged.entity
-            and rows_flagged.first_step <= steps.step
+            and steps.step >= rows_flagged.first_step
             and (
                 rows_flagged.previous_first_step is null
-                or rows_flagged.previous_first_step > steps.step
+                or steps.step < rows_flagged.previous_first_step
             )
     group by
         steps.entity,

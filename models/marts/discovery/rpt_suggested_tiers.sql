@@ -62,7 +62,8 @@ hot_cutoffs as (
 cutoffs as (
     select
         greatest(
-            coalesce((select min(hot_score) from hot_cutoffs), {{ points }} + 1), {{ points }} + 1
+            coalesce((select min(hot_cutoffs.hot_score) from hot_cutoffs), {{ points }} + 1),
+            {{ points }} + 1
         ) as hot_min_score,
         greatest(1, least(coalesce(min(min_score), {{ points }} - 1), {{ points }} - 1))
             as cool_min_score

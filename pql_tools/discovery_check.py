@@ -207,9 +207,12 @@ def measure(
     evidence: dict[str, tuple[float | None, float | None]] | None = None,
 ) -> list[Measured]:
     """The goal numbers per suggested definition, pooled over the complete backtest weeks. An
-    entity-week with no state yet (no tier) is in the bottom tier (score 0)."""
+    entity-week with no state yet (no tier) is in the bottom tier (score 0). The top tier is
+    the highest band that holds any entity-week of the definition (an empty band has no rate:
+    when no entity-week scores above the threshold, hot is empty and warm is the top)."""
     bands = sorted(((int(row[1]), row[0]) for row in tiers), reverse=True)
-    top_tier, bottom_tier = bands[0][1], bands[-1][1]
+    order = [tier for _, tier in bands]
+    bottom_tier = order[-1]
     measured = []
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(
@@ -222,27 +225,38 @@ def measure(
                 avg(case when is_qualified then 1.0 else 0.0 end) as flagged_share,
                 sum(case when is_qualified and converted_within_window then 1 else 0 end)
                     * 1.0 / nullif(sum(case when converted_within_window then 1 else 0 end), 0)
-                    as capture,
-                avg(case when coalesce(tier, ?) = ?
-                    then case when converted_within_window then 1.0 else 0.0 end end) as top_rate,
-                avg(case when coalesce(tier, ?) = ?
-                    then case when converted_within_window then 1.0 else 0.0 end end) as bottom_rate
+                    as capture
             from {MARTS}.fct_backtest_panel
             where is_outcome_complete and definition_id like 'suggested%'
             group by definition_id, entity
             order by definition_id
-            """,
-            [bottom_tier, top_tier, bottom_tier, bottom_tier],
+            """
         ).fetchall()
-    for definition_id, entity, weeks, conversions, flagged, capture, top, bottom in rows:
+        band_rates = {
+            (definition_id, tier): rate
+            for definition_id, tier, rate in con.execute(
+                f"""
+                select
+                    definition_id,
+                    coalesce(tier, ?) as band,
+                    avg(case when converted_within_window then 1.0 else 0.0 end)
+                from {MARTS}.fct_backtest_panel
+                where is_outcome_complete and definition_id like 'suggested%'
+                group by definition_id, band
+                """,
+                [bottom_tier],
+            ).fetchall()
+        }
+    for definition_id, entity, weeks, conversions, flagged, capture in rows:
+        top_tier = next((tier for tier in order if (definition_id, tier) in band_rates), order[0])
         measured.append(
             Measured(
                 definition_id=definition_id,
                 entity=entity,
                 top_tier=top_tier,
-                top_rate=top,
+                top_rate=band_rates.get((definition_id, top_tier)),
                 bottom_tier=bottom_tier,
-                bottom_rate=bottom,
+                bottom_rate=band_rates.get((definition_id, bottom_tier)),
                 flagged_share=flagged,
                 capture=capture,
                 entity_weeks=weeks,

@@ -13,7 +13,7 @@ DEMO_ARGS ?= --accounts 2000 --days 180 --seed 42
 BENCH_ARGS ?=
 REPORT ?= $(CURDIR)/target/pql_report.html
 
-.PHONY: help venv demo report screenshot browser test lint pytest test-engines test-spark bench docs clean
+.PHONY: help venv demo report screenshot browser test lint pytest test-engines test-spark bench docs clean production-run
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ test: lint pytest test-engines  ## lint, the DuckDB suite and the engine suites 
 
 bench: $(STAMP)  ## benchmark full and incremental builds at ~1M and ~10M events
 	$(BIN)/python -m pql_tools.bench $(BENCH_ARGS)
+
+production-run: $(STAMP)  ## the scheduled run: freshness, build (selector production_run), sync (docs/running.md)
+	scripts/production_run.sh
 
 docs: $(STAMP)  ## dbt docs generate
 	$(BIN)/dbt docs generate

@@ -39,6 +39,7 @@ final as (
         current_state.reasons,
         current_state.signals_fired,
         cast(current_state.signals_fired_count as {{ dbt.type_int() }}) as signals_fired_count,
+        current_state.hold_ends_on,
         current_state.qualified_at,
         current_state.first_qualified_at,
         cast(current_state.times_qualified as {{ dbt.type_int() }}) as times_qualified,

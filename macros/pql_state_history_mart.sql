@@ -27,7 +27,8 @@ final as (
         fit_reasons,
         reasons,
         signals_fired,
-        cast(signals_fired_count as {{ dbt.type_int() }}) as signals_fired_count
+        cast(signals_fired_count as {{ dbt.type_int() }}) as signals_fired_count,
+        hold_ends_on
     from history
 )
 

@@ -15,7 +15,13 @@
 # Environment:
 #   PQL_DBT            dbt executable (default: .venv/bin/dbt if present, else dbt)
 #   PQL_DBT_ARGS       extra arguments for every dbt command, e.g. "--target prod --vars '{...}'"
-#   PQL_BUILD_ARGS     extra arguments for dbt build only, e.g. "--exclude tag:slow"
+#   PQL_BUILD_ARGS     extra arguments for dbt build only, e.g. "--exclude tag:slow"; without a
+#                      --select/--selector of its own, the build runs selector production_run
+#                      (selectors.yml); unit tests never run here (they are CI's)
+#   PQL_TEST_WINDOW_DAYS  data tests on incremental models read only the rows loaded in this many
+#                      days before the run (var pql_test_window_days; default 4: the new day and
+#                      the default 3-day lookback); "all": whole tables. A pql_test_window_days
+#                      given in PQL_DBT_ARGS' --vars wins.
 #   PQL_FRESHNESS_SELECT  sources to check, e.g. "source:cdp" (default: every source)
 #   PQL_SYNC_COMMAND   the reverse-ETL trigger to run after a good build (your Census, Hightouch
 #                      or script call); unset: the sync step is skipped and said so
@@ -40,6 +46,49 @@ select=()
 [[ -n "${PQL_FRESHNESS_SELECT:-}" ]] && select=(--select "$PQL_FRESHNESS_SELECT")
 
 log() { echo "[pql production run] $*"; }
+
+# The build's arguments (step 2), checked before anything runs. Tests on incremental models read
+# only the rows loaded in the window: it goes into the run's --vars, merged with those of
+# PQL_DBT_ARGS and PQL_BUILD_ARGS.
+build_args=()
+while IFS= read -r -d '' arg; do build_args+=("$arg"); done < <("$PYTHON" - "${PQL_TEST_WINDOW_DAYS:-4}" "${extra[@]}" "${build_extra[@]}" <<'PY'
+import re, sys
+import yaml
+
+days, given = sys.argv[1].strip(), sys.argv[2:]
+if days == "all":
+    window = None
+elif re.fullmatch(r"[1-9][0-9]{0,3}", days) and int(days) <= 3650:
+    window = int(days)
+else:
+    sys.exit(f"PQL_TEST_WINDOW_DAYS is {days!r}: expected a whole number of days from 1 to 3650, or all")
+# Every --vars of the run merged into one (a later one wins, as in dbt), the window added unless set.
+args, run_vars, i = [], {}, 0
+while i < len(given):
+    if given[i] == "--vars" and i + 1 < len(given):
+        run_vars.update(yaml.safe_load(given[i + 1]) or {})
+        i += 2
+    elif given[i].startswith("--vars="):
+        run_vars.update(yaml.safe_load(given[i].split("=", 1)[1]) or {})
+        i += 1
+    else:
+        args.append(given[i])
+        i += 1
+run_vars.setdefault("pql_test_window_days", window)
+args += ["--vars", yaml.safe_dump(run_vars, default_flow_style=True).strip()]
+sys.stdout.write("".join(a + "\0" for a in args))
+PY
+)
+if [[ ${#build_args[@]} -eq 0 ]]; then
+    log "bad PQL_TEST_WINDOW_DAYS or --vars (see above): exit 64"
+    exit 64
+fi
+selection=(--selector production_run)
+for arg in "${build_extra[@]}"; do
+    case "$arg" in
+        -s | --select | --selector | --selector=* | --select=* | -m | --models) selection=() ;;
+    esac
+done
 
 # 1. Source freshness. dbt exits 1 both for a stale source and for a freshness query that could
 #    not run (a missing table), and leaves the latter out of target/sources.json: the stale
@@ -77,9 +126,10 @@ elif [[ " $statuses " == *" warn "* ]]; then
     warned=1
 fi
 
-# 2. Build: models, seeds, data tests and unit tests in dependency order.
-log "dbt build"
-if ! "$PQL_DBT" build "${extra[@]}" "${build_extra[@]}"; then
+# 2. Build: seeds, models and data tests in dependency order (selector production_run), unit
+#    tests left to CI; tests on incremental models read only the rows loaded in the window.
+log "dbt build ${selection[*]} (tests on incremental models: ${PQL_TEST_WINDOW_DAYS:-4} days)"
+if ! "$PQL_DBT" build "${build_args[@]}" "${selection[@]}" --exclude-resource-type unit_test; then
     log "dbt build failed: the sync does not run, exit 20"
     exit 20
 fi

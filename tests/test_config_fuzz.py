@@ -169,6 +169,11 @@ CATALOGUE = {
         "reason_template",
         ["Made {count} things", "{value} in {days} days", "Broken {value"],
     ),
+    "malformed plural form": _set(
+        "signals",
+        "reason_template",
+        ["Made {value:projects}", "{value:a|b|c} done", "{value:|s}", "{days:day|days}"],
+    ),
     "missing required signal value": _set("signals", "reason_template", ["", "   "]),
     "definition id not snake_case or duplicated": _duplicate("definitions", "definition_id"),
     "unknown entity": _set("definitions", "entity", ["lead", "User", "workspace"]),

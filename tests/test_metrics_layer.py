@@ -106,29 +106,48 @@ def test_pql_to_won_and_opportunity_rates_equal_rpt_pql_vs_mql(metric_build):
     assert {key: got.get(key) for key in expected} == expected
 
 
-def test_conversion_by_lead_group_equals_rpt_pql_vs_mql(metric_build):
-    db = metric_build[0]
+def by_lead_group(metric_build, rate: str, count: str, report_columns: str) -> tuple[dict, dict]:
+    """A rate and a count metric by entity, definition and lead group from `mf query`, and the
+    same two numbers (report_columns: the count, the rate) from rpt_pql_vs_mql."""
     rows = mf_query(
         metric_build,
-        ["lead_conversion_rate", "measured_leads"],
+        [rate, count],
         ["lead__lead_entity", "lead__definition_id", "lead_outcome__lead_group"],
     )
     got = {
         (r["lead__lead_entity"], r["lead__definition_id"], r["lead_outcome__lead_group"]): (
-            int(r["measured_leads"]),
-            number(r["lead_conversion_rate"]),
+            int(r[count]),
+            number(r[rate]),
         )
         for r in rows
     }
     expected = {
-        (entity, definition, group): (measured, number(rate))
-        for entity, definition, group, measured, rate in query(
-            db,
-            "select entity, definition_id, lead_group, measured_count, conversion_rate"
+        (entity, definition, group): (measured, number(value))
+        for entity, definition, group, measured, value in query(
+            metric_build[0],
+            f"select entity, definition_id, lead_group, {report_columns}"
             " from main_marts.rpt_pql_vs_mql where entity_count > 0",
         )
     }
+    return got, expected
+
+
+def test_conversion_by_lead_group_equals_rpt_pql_vs_mql(metric_build):
+    got, expected = by_lead_group(
+        metric_build, "lead_conversion_rate", "measured_leads", "measured_count, conversion_rate"
+    )
     assert {"pql", "mql", "neither"} <= {group for _, _, group in expected}
+    assert got == expected
+
+
+def test_whole_period_comparison_equals_rpt_pql_vs_mql(metric_build):
+    got, expected = by_lead_group(
+        metric_build,
+        "whole_period_conversion_rate",
+        "group_leads",
+        "entity_count, whole_period_conversion_rate",
+    )
+    assert any(rate for _, rate in expected.values()), "no lead converted in the whole period"
     assert got == expected
 
 

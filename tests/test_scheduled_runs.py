@@ -202,3 +202,67 @@ def test_slim_ci_builds_only_the_changed_model_and_its_children(built, tmp_path)
     assert built_models == expected_models
     all_models = [n for n in prod["nodes"] if n.startswith("model.pql.")]
     assert 1 < len(built_models) < len(all_models) / 4
+
+
+def test_production_run_skips_unit_tests_and_scopes_incremental_tests_to_the_window(
+    warehouse, tmp_path
+):
+    """The production run builds with selector production_run: every model and data test, no
+    unit test; a test on an incremental model reads only the rows loaded in the last
+    PQL_TEST_WINDOW_DAYS days, and still fails the run on a bad row planted in that window.
+    A bad row older than the window is seen by the same test reading the whole table (CI)."""
+    cdp_only = {"PQL_FRESHNESS_SELECT": "source:cdp"}  # CRM rows of a 30-day demo may warn
+    first = production_run(warehouse, tmp_path, **cdp_only)
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert "dbt build --selector production_run" in first.stdout
+    run = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    kinds = {r["unique_id"].split(".")[0] for r in run}
+    assert "unit_test" not in kinds and {"model", "test", "seed"} <= kinds
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    assert manifest["unit_tests"], "the project has unit tests: they were left out, not absent"
+    tests_run = {r["unique_id"] for r in run if r["unique_id"].startswith("test.")}
+    assert tests_run == {k for k, n in manifest["nodes"].items() if n["resource_type"] == "test"}, (
+        "every data test runs in production"
+    )
+
+    not_null = "not_null_int_event_rows_classified_message_id"
+    compiled = next((tmp_path / "target" / "compiled").rglob(f"{not_null}.sql")).read_text()
+    assert '"received_at" <' in compiled, compiled  # the window: the last 4 days' rows
+    singular = next((tmp_path / "target" / "compiled").rglob("assert_event_rows_reconcile*.sql"))
+    assert "dbt_subquery" not in singular.read_text()  # singular tests read whole tables
+
+    def plant(days_ago: int, row_id: str) -> None:
+        """A classified row without a message id (a bug the not_null test exists to catch),
+        loaded `days_ago` days before now; rejected, so the clean stream does not read it."""
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute(
+                "insert into main_intermediate.int_event_rows_classified"
+                " by name select ? as event_row_id, 1 as occurrence_number,"
+                " 'track' as event_source,"
+                " 'x' as event_name, now()::timestamp - to_days(?) as received_at,"
+                " 'duplicate_message_id' as rejection_reason",
+                [row_id, days_ago],
+            )
+
+    plant(1, "planted-new")
+    caught = production_run(
+        warehouse, tmp_path, PQL_BUILD_ARGS="--select int_event_rows_classified", **cdp_only
+    )
+    assert caught.returncode == 20, caught.stdout[-3000:]
+    assert f"Failure in test {not_null}" in caught.stdout, caught.stdout[-3000:]
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "delete from main_intermediate.int_event_rows_classified"
+            " where event_row_id = 'planted-new'"
+        )
+    plant(20, "planted-old")
+    scoped = run_dbt(
+        ["test", "--select", not_null, "--vars", "{pql_test_window_days: 4}"],
+        warehouse,
+        tmp_path,
+        check=False,
+    )
+    assert f"PASS {not_null}" in scoped, scoped[-2000:]
+    whole = run_dbt(["test", "--select", not_null], warehouse, tmp_path, check=False)
+    assert f"FAIL 1 {not_null}" in whole, whole[-2000:]

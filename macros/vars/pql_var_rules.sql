@@ -66,5 +66,6 @@
         {'name': 'pql_suggestion_candidates', 'kind': 'integer', 'min': 1, 'max': 1000},
         {'name': 'pql_suggestion_max_flagged_share', 'kind': 'number', 'min': 0.001, 'max': 1},
         {'name': 'pql_suggestion_min_incremental_lift', 'kind': 'number', 'min': 1, 'max': 1000},
+        {'name': 'pql_test_window_days', 'kind': 'integer', 'min': 1, 'max': 3650, 'nullable': true},
     ]) }}
 {% endmacro %}

@@ -4,6 +4,7 @@
         incremental_strategy=pql_incremental_strategy(),
         unique_key=['account_id', 'activity_date'],
         on_schema_change='fail',
+        meta={'test_window_column': 'last_resolved_received_at'},
     )
 }}
 {#- The stream's events on each account: with context, or attributed through the user's only

@@ -4,6 +4,7 @@
         incremental_strategy=pql_incremental_strategy(),
         unique_key='event_id',
         on_schema_change='fail',
+        meta={'test_window_column': 'resolved_received_at'},
     )
 }}
 {#- The clean event stream: tracks and pages in one shape, one row per message id, rejected rows

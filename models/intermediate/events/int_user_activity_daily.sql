@@ -4,6 +4,7 @@
         incremental_strategy=pql_incremental_strategy(),
         unique_key=['user_id', 'activity_date'],
         on_schema_change='fail',
+        meta={'test_window_column': 'last_resolved_received_at'},
     )
 }}
 {#- Incremental: every (user, day) that received an event since the watermark (a late event, a

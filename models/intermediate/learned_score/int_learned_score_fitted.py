@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 
 import numpy as np
@@ -393,6 +394,21 @@ def _number(value: float) -> str:
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
+PLURAL_FORMS = re.compile(r"\{(value|window|threshold):([^{}|]+)\|([^{}|]+)\}")
+
+
+def _plurals_resolved(template: str, numbers: dict[str, object]) -> str:
+    """A reason template's plural forms ({value:project|projects}, docs/reason_templates.md)
+    resolved: the placeholder, a space and the first form when its number shows as 1."""
+
+    def form(match: re.Match) -> str:
+        number = numbers.get(match[1])
+        is_one = number not in (None, "") and math.floor(float(number) + 0.5) == 1
+        return "{" + match[1] + "} " + (match[2] if is_one else match[3])
+
+    return PLURAL_FORMS.sub(form, template)
+
+
 def describe(name: str, value: float, catalog: dict[str, dict]) -> str:
     """A feature and its value in words, for a sales rep. catalog: signal and milestone
     descriptions from the configuration ({'signal:x': {'template', 'window', 'aggregation'},
@@ -402,6 +418,7 @@ def describe(name: str, value: float, catalog: dict[str, dict]) -> str:
     v = _number(value)
     if kind == "signal":
         template = entry.get("template") or detail.replace("_", " ") + ": {value}"
+        template = _plurals_resolved(template, {"value": value, "window": entry.get("window")})
         if entry.get("aggregation") == "first_time":
             text = template.replace("{value}", v).replace("{window}", "")
             return text if value > 0 else "Not yet: " + text[:1].lower() + text[1:]

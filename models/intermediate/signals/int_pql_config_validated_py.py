@@ -59,6 +59,10 @@ NUMERIC_AGGREGATIONS = ("sum", "max", "avg")
 KEYED_AGGREGATIONS = ("distinct_property_values", *NUMERIC_AGGREGATIONS)
 FLAGS = ("true", "false")
 REASON_PLACEHOLDERS = {"value", "window", "threshold"}
+# A reason template may write a number with its word in two forms, {value:project|projects};
+# at most this many different ones per template (the steps of the SQL macro
+# reason_template_plurals: pql_reason_plural_limit() there is the same number).
+MAX_PLURAL_FORMS = 3
 FIT_REASON_PLACEHOLDERS = {"value"}
 FIT_ATTRIBUTES = {
     "user": {"is_personal_email", "persona", "signup_source", "job_title", "email_domain"},
@@ -300,17 +304,42 @@ def reason_placeholders(template: str) -> set[str]:
     return set(re.findall(r"\{([^{}]*)\}", template))
 
 
-def template(placeholders: set[str]) -> Callable[[str], str]:
+def template(placeholders: set[str], plural: bool = False) -> Callable[[str], str]:
+    """A reason template: {placeholders}, and with `plural` also {name:singular|plural}."""
     allowed = ", ".join("{" + p + "}" for p in sorted(placeholders))
+    if plural:
+        allowed += " or {name:singular|plural} (e.g. {value:project|projects})"
 
     def parse(value: str) -> str:
-        unknown = reason_placeholders(_plain(value)) - placeholders
+        plural_forms = set()
+        unknown = set()
+        for inner in reason_placeholders(_plain(value)):
+            name, colon, forms = inner.partition(":")
+            if not colon:
+                if name not in placeholders:
+                    unknown.add(inner)
+                continue
+            if not plural or name not in placeholders:
+                unknown.add(inner)
+                continue
+            parts = forms.split("|")
+            if len(parts) != 2 or "" in parts:
+                example = "{" + name + ":project|projects}"
+                raise Bad(
+                    f"'{'{' + inner + '}'}' needs two forms, singular|plural, neither empty "
+                    f"(e.g. {example})"
+                )
+            plural_forms.add(inner)
         if unknown:
             names = ", ".join("{" + u + "}" for u in sorted(unknown))
             raise Bad(f"unknown placeholder(s) {names}; use {allowed}")
         rest = re.sub(r"\{[^{}]*\}", "", value)
         if "{" in rest or "}" in rest:
             raise Bad(f"'{value}' has an unmatched curly brace; placeholders are {allowed}")
+        if len(plural_forms) > MAX_PLURAL_FORMS:
+            raise Bad(
+                f"has {len(plural_forms)} different plural placeholders; at most {MAX_PLURAL_FORMS}"
+            )
         return value
 
     return parse
@@ -395,7 +424,7 @@ SEEDS: dict[str, Seed] = {
             Col("weight", number(-MAX_WEIGHT, MAX_WEIGHT), required=True, output="number"),
             Col("disqualifies", flag(), output="flag", later=True),
             _whole("lifespan_days", 0, MAX_DAYS, output="whole"),
-            Col("reason_template", template(REASON_PLACEHOLDERS), required=True),
+            Col("reason_template", template(REASON_PLACEHOLDERS, plural=True), required=True),
         ),
         empty="the file has no signals, so every score is 0 and nothing qualifies",
     ),

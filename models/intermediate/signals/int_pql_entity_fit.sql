@@ -1,5 +1,7 @@
 {#- The fit score of every entity that matches at least one fit rule (seeds/pql_fit_rules.csv):
-    the sum of the matching rules' weights, and the rules in words, heaviest first. -#}
+    the sum of the matching rules' weights, and the rules in words, heaviest first, each text
+    once (two matching rules that read the same, "120 employees" from both the small_team and
+    the mid_market rule, list it once; both weights still count). -#}
 with
 
 attributes as (
@@ -53,14 +55,47 @@ matches as (
         end
 ),
 
-final as (
+-- one line per reason text, placed by its heaviest rule
+reason_lines as (
     select
         entity,
         entity_id,
-        sum(weight) as fit_score,
-        {{ pql_ordered_listagg('reason', "'; '", 'weight desc, rule_id') }} as fit_reasons
+        reason,
+        max(weight) as weight,
+        min(rule_id) as rule_id
+    from matches
+    group by entity, entity_id, reason
+),
+
+scores as (
+    select
+        entity,
+        entity_id,
+        sum(weight) as fit_score
     from matches
     group by entity, entity_id
+),
+
+listed as (
+    select
+        entity,
+        entity_id,
+        {{ pql_ordered_listagg('reason', "'; '", 'weight desc, rule_id') }} as fit_reasons
+    from reason_lines
+    group by entity, entity_id
+),
+
+final as (
+    select
+        scores.entity,
+        scores.entity_id,
+        scores.fit_score,
+        listed.fit_reasons
+    from scores
+    inner join listed
+        on
+            scores.entity = listed.entity
+            and scores.entity_id = listed.entity_id
 )
 
 select * from final

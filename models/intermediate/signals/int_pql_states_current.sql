@@ -42,6 +42,7 @@ final as (
         current_state.reasons,
         current_state.signals_fired,
         current_state.signals_fired_count,
+        current_state.hold_ends_on,
         case
             when current_state.status = 'qualified' then qualification_starts.qualified_at
         end as qualified_at,

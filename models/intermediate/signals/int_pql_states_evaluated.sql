@@ -3,10 +3,19 @@
     loaded; later changes, such as a window closing tomorrow, are not history yet). A row is
     kept only where something visible changed (status, score, tier, fit or reasons).
 
+    A qualified entity that no longer qualifies but is kept qualified by the anti-flapping rule
+    (min_days_before_demotion) says so first in its reasons, with hold_ends_on: the day it is
+    demoted unless it qualifies again ("Score 45 is below 60; kept qualified by the
+    anti-flapping hold, demoted on 2026-07-02 unless it qualifies again").
+
     The statuses come from the anti-flapping rule: the Python model int_pql_statuses_debounced
     where the warehouse runs Python models, else its SQL twin int_pql_statuses_debounced_sql. -#}
 {#- The end of an open span: a plain range condition keeps the joins below range joins. -#}
 {%- set open_end = "cast('9999-12-31' as date)" -%}
+{#- The score and the threshold as text without decimals, as the reasons show numbers. -#}
+{%- set as_whole = ' as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')' -%}
+{%- set score_text = 'cast(cast(round(score)' ~ as_whole -%}
+{%- set threshold_text = 'cast(cast(round(score_threshold)' ~ as_whole -%}
 with
 
 config as (
@@ -43,7 +52,8 @@ definitions as (
         definition_version,
         entity,
         motion,
-        score_threshold
+        score_threshold,
+        min_days_before_demotion
     from config
 ),
 
@@ -129,7 +139,15 @@ assembled as (
         tier_bands.tier,
         coalesce(reason_spans.reasons, '') as reasons,
         coalesce(reason_spans.signals_fired, '') as signals_fired,
-        coalesce(reason_spans.signals_fired_count, 0) as signals_fired_count
+        coalesce(reason_spans.signals_fired_count, 0) as signals_fired_count,
+        -- qualified, yet the raw qualification says no: held by the anti-flapping rule until
+        -- min_days_before_demotion days after it qualified
+        case
+            when status_spans.status = 'qualified' and score_spans.raw_state = 'does_not_qualify'
+                then cast({{ dbt.dateadd(
+                    'day', 'definitions.min_days_before_demotion', 'status_spans.change_date'
+                ) }} as date)
+        end as hold_ends_on
     from boundaries
     inner join definitions
         on boundaries.definition_id = definitions.definition_id
@@ -160,6 +178,42 @@ assembled as (
             )
 ),
 
+-- a held entity's reasons start with why it is still qualified
+explained as (
+    select
+        definition_id,
+        definition_version,
+        entity,
+        motion,
+        entity_id,
+        valid_from,
+        status,
+        score,
+        score_threshold,
+        fit_score,
+        fit_reasons,
+        tier,
+        case
+            when hold_ends_on is null then reasons
+            else
+                case
+                    when score < score_threshold
+                        then
+                            'Score ' || {{ score_text }}
+                            || ' is below ' || {{ threshold_text }}
+                    else 'No longer meets the definition'
+                end
+                || '; kept qualified by the anti-flapping hold, demoted on '
+                || cast(hold_ends_on as {{ dbt.type_string() }})
+                || ' unless it qualifies again'
+                || case when reasons = '' then '' else '; ' || reasons end
+        end as reasons,
+        signals_fired,
+        signals_fired_count,
+        hold_ends_on
+    from assembled
+),
+
 compared as (
     select
         *,
@@ -178,7 +232,7 @@ compared as (
         lag(fit_score) over (
             partition by definition_id, entity_id order by valid_from
         ) as previous_fit_score
-    from assembled
+    from explained
 ),
 
 -- null-safe comparisons (is distinct from, spelt portably)
@@ -247,7 +301,8 @@ final as (
         fit_reasons,
         reasons,
         signals_fired,
-        signals_fired_count
+        signals_fired_count,
+        hold_ends_on
     from changed
 )
 

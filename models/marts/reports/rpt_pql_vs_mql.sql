@@ -8,7 +8,15 @@
     days of the clock start, counted only over leads whose window is complete in the data and
     who had not converted before the clock started; and the ratios to the mql and neither
     groups. Which lead is in which group, and what happened in its window, is fct_lead_outcomes
-    (defined once, read here and by the metric layer). -#}
+    (defined once, read here and by the metric layer).
+
+    The population is stated on every row (population, data_as_of_date): the windowed rates
+    count complete windows only. The neither group leaves out the leads that converted on
+    their signup day, before they could qualify (same_day_converted_count says how many). Beside
+    the windowed rates, the simple whole-period comparison: of every lead in the group, the
+    share that converted at any time after its clock started, up to the end of the data
+    (longer-standing groups have had more time to convert, which is why the windowed rates are
+    the ones to quote). -#}
 {%- set window_days = var('pql_conversion_window_days') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
@@ -19,6 +27,22 @@ leads as (
 
 lead_outcomes as (
     select * from {{ ref('fct_lead_outcomes') }}
+),
+
+data_as_of as (
+    {{ stream_as_of_date() }}
+),
+
+-- left out of the neither group: converted on their signup day, before they could qualify
+same_day_buyers as (
+    select
+        entity,
+        definition_id,
+        'neither' as lead_group,
+        count(*) as same_day_converted_count
+    from leads
+    where qualified_at is null and mql_at is null and is_converted_at_signup
+    group by entity, definition_id
 ),
 
 definitions as (
@@ -59,6 +83,7 @@ counts as (
         sum(case when is_window_complete and has_opportunity then 1 else 0 end) as opportunity_count,
         sum(case when is_window_complete and is_won then 1 else 0 end) as won_count,
         sum(case when is_window_complete and is_converted then 1 else 0 end) as converted_count,
+        sum(case when is_converted_in_period then 1 else 0 end) as whole_period_converted_count,
         {{ percentile_cont('case when is_window_complete then days_to_conversion end', 0.5) }}
             as median_days_to_conversion
     from lead_outcomes
@@ -79,6 +104,8 @@ filled as (
         coalesce(counts.opportunity_count, 0) as opportunity_count,
         coalesce(counts.won_count, 0) as won_count,
         coalesce(counts.converted_count, 0) as converted_count,
+        coalesce(counts.whole_period_converted_count, 0) as whole_period_converted_count,
+        coalesce(same_day_buyers.same_day_converted_count, 0) as same_day_converted_count,
         counts.median_days_to_conversion
     from lead_groups
     left join counts
@@ -86,6 +113,11 @@ filled as (
             lead_groups.entity = counts.entity
             and lead_groups.definition_id = counts.definition_id
             and lead_groups.lead_group = counts.lead_group
+    left join same_day_buyers
+        on
+            lead_groups.entity = same_day_buyers.entity
+            and lead_groups.definition_id = same_day_buyers.definition_id
+            and lead_groups.lead_group = same_day_buyers.lead_group
 ),
 
 rated as (
@@ -95,7 +127,8 @@ rated as (
         {{ safe_divide('won_count', 'measured_count') }} as won_rate,
         {{ safe_divide('converted_count', 'measured_count') }} as conversion_rate,
         {{ wilson_bound('converted_count', 'measured_count', 'lower') }} as conversion_rate_ci_low,
-        {{ wilson_bound('converted_count', 'measured_count', 'upper') }} as conversion_rate_ci_high
+        {{ wilson_bound('converted_count', 'measured_count', 'upper') }} as conversion_rate_ci_high,
+        {{ safe_divide('whole_period_converted_count', 'entity_count') }} as whole_period_conversion_rate
     from filled
 ),
 
@@ -106,7 +139,9 @@ baselines as (
         max(case when lead_group = 'mql' then opportunity_rate end) as mql_opportunity_rate,
         max(case when lead_group = 'mql' then won_rate end) as mql_won_rate,
         max(case when lead_group = 'mql' then conversion_rate end) as mql_conversion_rate,
-        max(case when lead_group = 'neither' then conversion_rate end) as neither_conversion_rate
+        max(case when lead_group = 'neither' then conversion_rate end) as neither_conversion_rate,
+        max(case when lead_group = 'mql' then whole_period_conversion_rate end)
+            as mql_whole_period_conversion_rate
     from rated
     group by
         entity,
@@ -141,8 +176,26 @@ final as (
             {{ safe_divide('rated.conversion_rate', 'baselines.neither_conversion_rate') }}
             as {{ dbt.type_numeric() }}
         ) as conversion_rate_vs_neither,
-        cast(rated.median_days_to_conversion as {{ dbt.type_numeric() }}) as median_days_to_conversion
+        cast(rated.median_days_to_conversion as {{ dbt.type_numeric() }}) as median_days_to_conversion,
+        'complete ' || cast({{ window_days }} as {{ dbt.type_string() }}) || '-day windows only: '
+        || 'leads whose window ends by ' || cast(data_as_of.data_as_of_date as {{ dbt.type_string() }})
+        || ' (the end of the data), not converted before the clock started'
+        || case
+            when rated.lead_group = 'neither'
+                then '; leads that converted on their signup day, before they could qualify, left out'
+            else ''
+        end as population,
+        data_as_of.data_as_of_date,
+        cast(rated.same_day_converted_count as {{ dbt.type_bigint() }}) as same_day_converted_count,
+        cast(rated.whole_period_converted_count as {{ dbt.type_bigint() }}) as whole_period_converted_count,
+        cast(rated.whole_period_conversion_rate as {{ numeric }}) as whole_period_conversion_rate,
+        cast(
+            {{ safe_divide(
+                'rated.whole_period_conversion_rate', 'baselines.mql_whole_period_conversion_rate'
+            ) }} as {{ numeric }}
+        ) as whole_period_conversion_rate_vs_mql
     from rated
+    cross join data_as_of
     inner join baselines
         on
             rated.entity = baselines.entity

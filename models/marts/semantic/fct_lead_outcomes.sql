@@ -1,8 +1,11 @@
 {#- What became of each lead of each lead group (pql, mql, pql_and_mql, neither; see
     rpt_pql_vs_mql) within var pql_conversion_window_days days of the clock start, one row per
     lead per group: the rows rpt_pql_vs_mql counts and the metric layer reads. A lead that had
-    converted before its clock started is left out; a lead whose window is not complete in the
-    data is kept and flagged (the rates count only complete windows). -#}
+    converted before its clock started is left out, and so is, from the neither group, a lead
+    that converted on its signup day (fct_leads.is_converted_at_signup: it bought before it
+    could qualify, so it says nothing about leads that did not qualify); a lead whose window is
+    not complete in the data is kept and flagged (the windowed rates count only complete
+    windows; is_converted_in_period serves the simple whole-period comparison). -#}
 {%- set window_days = var('pql_conversion_window_days') | int -%}
 with
 
@@ -47,7 +50,7 @@ grouped as (
         'neither' as lead_group,
         leads.signed_up_at as clock_started_at
     from leads
-    where leads.qualified_at is null and leads.mql_at is null
+    where leads.qualified_at is null and leads.mql_at is null and not leads.is_converted_at_signup
 ),
 
 windowed as (
@@ -82,6 +85,8 @@ final as (
             false
         ) as is_won,
         coalesce(windowed.converted_at < windowed.window_ends_at, false) as is_converted,
+        -- converted at any time from the clock start to the end of the data
+        windowed.converted_at is not null as is_converted_in_period,
         cast(case
             when windowed.converted_at < windowed.window_ends_at
                 then {{ dbt.datediff(

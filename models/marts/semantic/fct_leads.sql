@@ -1,7 +1,9 @@
 {#- The leads the reports count, one row per lead per definition, for the metric layer: users
     (internal users left out) for user definitions and accounts for account definitions, eligible
     at signup (the same population as rpt_funnel_conversion, rpt_time_to_pql and rpt_pql_vs_mql),
-    with their funnel times. -#}
+    with their funnel times, and whether each converted on its signup day, before it could
+    qualify (the engine scores a day's behaviour from that day on, and an entity paying on a day
+    is no longer eligible for a new-business definition that day). -#}
 with
 
 user_funnel as (
@@ -58,6 +60,9 @@ final as (
         first_opportunity_at,
         won_at,
         converted_at,
+        coalesce(
+            {{ dbt.cast('converted_at', 'date') }} <= {{ dbt.cast('signed_up_at', 'date') }}, false
+        ) as is_converted_at_signup,
         cast(case when days_to_qualified >= 0 then days_to_qualified end as {{ dbt.type_int() }})
             as days_to_qualified
     from leads

@@ -1,46 +1,50 @@
-{#- CTEs (the last named suggestion_curve) scoring every entity of the lift population with a
-    set of suggested signals and reading the threshold curve of that score, per entity (user,
-    account). `suggested` is a CTE with one row per signal (entity, feature_type, feature_id,
-    threshold and the weight column `weight`); the caller defines the CTEs `population`
-    (fct_lift_population) and `behaviour_counts` (fct_lift_behaviour_counts). An entity scores
-    the weight of every signal whose threshold it met in its observation window.
+{#- CTEs (the last named suggestion_curve) scoring every entity-week of the point-in-time panel
+    with a set of suggested signals and reading the threshold curve of that score, per entity
+    (user, account). `suggested` is a CTE with one row per signal (entity, feature_type,
+    feature_id, window_days, threshold and the weight column `weight`); the caller defines the
+    CTEs `panel` (fct_suggestion_panel) and `panel_counts` (fct_suggestion_panel_counts). An
+    entity-week scores the weight of every signal whose threshold it met in the signal's
+    trailing window as of that week.
 
-    suggestion_curve has one row per entity and positive score: the entities at or above it
-    (flagged_count), per week of signups (flagged_per_week), and how many of them converted;
-    is_capacity_cutoff marks the lowest score flagging at most `capacity` entities per week (the
-    highest score when none does). -#}
-{% macro suggested_score_curve(suggested, weight, capacity) -%}
+    suggestion_scores has one row per entity-week with its score; suggestion_totals the panel
+    per entity (entity-weeks, conversions, weeks); suggestion_curve one row per entity and
+    positive score: the entity-weeks at or above it (flagged_count), their share of the panel
+    (flagged_share) and how many of them converted. -#}
+{% macro suggested_score_curve(suggested, weight) -%}
 suggestion_met as (
     select
         {{ suggested }}.entity,
-        behaviour_counts.entity_id,
+        panel_counts.entity_id,
+        panel_counts.as_of_date,
         {{ suggested }}.{{ weight }} as weight
     from {{ suggested }}
-    inner join behaviour_counts
+    inner join panel_counts
         on
-            {{ suggested }}.entity = behaviour_counts.entity
-            and {{ suggested }}.feature_type = behaviour_counts.feature_type
-            and {{ suggested }}.feature_id = behaviour_counts.feature_id
-            and {{ suggested }}.threshold <= behaviour_counts.behaviour_count
+            {{ suggested }}.entity = panel_counts.entity
+            and {{ suggested }}.feature_type = panel_counts.feature_type
+            and {{ suggested }}.feature_id = panel_counts.feature_id
+            and {{ suggested }}.window_days = panel_counts.window_days
+            and {{ suggested }}.threshold <= panel_counts.behaviour_count
 ),
 
 suggestion_scores as (
     select
-        population.entity,
-        population.entity_id,
-        population.signup_date,
-        population.is_converted,
+        panel.entity,
+        panel.entity_id,
+        panel.as_of_date,
+        panel.is_converted,
         coalesce(sum(suggestion_met.weight), 0) as score
-    from population
+    from panel
     left join suggestion_met
         on
-            population.entity = suggestion_met.entity
-            and population.entity_id = suggestion_met.entity_id
+            panel.entity = suggestion_met.entity
+            and panel.entity_id = suggestion_met.entity_id
+            and panel.as_of_date = suggestion_met.as_of_date
     group by
-        population.entity,
-        population.entity_id,
-        population.signup_date,
-        population.is_converted
+        panel.entity,
+        panel.entity_id,
+        panel.as_of_date,
+        panel.is_converted
 ),
 
 suggestion_totals as (
@@ -48,7 +52,7 @@ suggestion_totals as (
         entity,
         count(*) as population_count,
         sum(case when is_converted then 1 else 0 end) as population_converted_count,
-        ({{ dbt.datediff('min(signup_date)', 'max(signup_date)', 'day') }} + 1) / 7.0 as week_count
+        count(distinct as_of_date) as week_count
     from suggestion_scores
     group by entity
 ),
@@ -84,35 +88,16 @@ suggestion_cumulative as (
     from suggestion_by_score
 ),
 
-suggestion_measured as (
+suggestion_curve as (
     select
         suggestion_cumulative.*,
         suggestion_totals.population_count,
         suggestion_totals.population_converted_count,
         suggestion_totals.week_count,
-        suggestion_cumulative.flagged_count / suggestion_totals.week_count as flagged_per_week,
-        row_number() over (
-            partition by suggestion_cumulative.entity
-            order by
-                case
-                    when
-                        suggestion_cumulative.flagged_count / suggestion_totals.week_count
-                        <= {{ capacity }}
-                        or suggestion_cumulative.score = suggestion_cumulative.max_score
-                        then 0
-                    else 1
-                end asc,
-                suggestion_cumulative.score asc
-        ) as capacity_rank
+        suggestion_cumulative.flagged_count * 1.0 / suggestion_totals.population_count
+            as flagged_share
     from suggestion_cumulative
     inner join suggestion_totals
         on suggestion_cumulative.entity = suggestion_totals.entity
-),
-
-suggestion_curve as (
-    select
-        *,
-        capacity_rank = 1 as is_capacity_cutoff
-    from suggestion_measured
 )
 {%- endmacro %}

@@ -11,7 +11,9 @@ pql_signals.csv, pql_definitions.csv and pql_tiers.csv rows, rebuilds everything
 the configuration, and prints, per suggested definition, the goal numbers from the point-in-time
 backtest panel (fct_backtest_panel, weeks whose conversion window is complete, pooled): the top
 tier's conversion rate against the bottom tier's, the share of entity-weeks qualified and the
-share of conversions they capture. The repository's own seeds are never touched.
+share of conversions they capture, beside what the suggestion's own point-in-time evidence
+(rpt_suggested_definitions, on fct_suggestion_panel) promised: the flagged share within the
+budget and its capture. The repository's own seeds are never touched.
 
 Exit status 0 when it measured (1 with --require-goals when a goal is missed); a failing dbt
 command stops it with dbt's output.
@@ -82,6 +84,8 @@ class Measured:
     capture: float | None
     entity_weeks: int
     conversions: int
+    panel_flagged_share: float | None = None
+    panel_capture: float | None = None
 
     @property
     def tier_ratio(self) -> float | None:
@@ -132,6 +136,23 @@ def run_dbt(project: Path, db: Path, args: list[str], dbt_vars: str | None) -> s
     return output
 
 
+def suggestion_evidence(db: Path) -> dict[str, tuple[float | None, float | None]]:
+    """Per suggested definition, the flagged share and capture the selection measured on the
+    point-in-time panel (read before the pasted build replaces the reports)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            f"select definition_id, flagged_share, recall_rate "
+            f"from {MARTS}.rpt_suggested_definitions"
+        ).fetchall()
+    return {
+        definition_id: (
+            None if flagged is None else float(flagged),
+            None if capture is None else float(capture),
+        )
+        for definition_id, flagged, capture in rows
+    }
+
+
 def suggested_rows(db: Path) -> dict[str, list[list[str]]]:
     """The ready-to-paste rows of the three suggestion reports, as CSV text values."""
     rows = {}
@@ -180,11 +201,18 @@ def check_config(project: Path) -> None:
         raise RuntimeError("the pasted suggestion is not a valid configuration:\n" + result.stdout)
 
 
-def measure(db: Path, tiers: list[list[str]]) -> list[Measured]:
+def measure(
+    db: Path,
+    tiers: list[list[str]],
+    evidence: dict[str, tuple[float | None, float | None]] | None = None,
+) -> list[Measured]:
     """The goal numbers per suggested definition, pooled over the complete backtest weeks. An
-    entity-week with no state yet (no tier) is in the bottom tier (score 0)."""
+    entity-week with no state yet (no tier) is in the bottom tier (score 0). The top tier is
+    the highest band that holds any entity-week of the definition (an empty band has no rate:
+    when no entity-week scores above the threshold, hot is empty and warm is the top)."""
     bands = sorted(((int(row[1]), row[0]) for row in tiers), reverse=True)
-    top_tier, bottom_tier = bands[0][1], bands[-1][1]
+    order = [tier for _, tier in bands]
+    bottom_tier = order[-1]
     measured = []
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(
@@ -197,31 +225,44 @@ def measure(db: Path, tiers: list[list[str]]) -> list[Measured]:
                 avg(case when is_qualified then 1.0 else 0.0 end) as flagged_share,
                 sum(case when is_qualified and converted_within_window then 1 else 0 end)
                     * 1.0 / nullif(sum(case when converted_within_window then 1 else 0 end), 0)
-                    as capture,
-                avg(case when coalesce(tier, ?) = ?
-                    then case when converted_within_window then 1.0 else 0.0 end end) as top_rate,
-                avg(case when coalesce(tier, ?) = ?
-                    then case when converted_within_window then 1.0 else 0.0 end end) as bottom_rate
+                    as capture
             from {MARTS}.fct_backtest_panel
             where is_outcome_complete and definition_id like 'suggested%'
             group by definition_id, entity
             order by definition_id
-            """,
-            [bottom_tier, top_tier, bottom_tier, bottom_tier],
+            """
         ).fetchall()
-    for definition_id, entity, weeks, conversions, flagged, capture, top, bottom in rows:
+        band_rates = {
+            (definition_id, tier): rate
+            for definition_id, tier, rate in con.execute(
+                f"""
+                select
+                    definition_id,
+                    coalesce(tier, ?) as band,
+                    avg(case when converted_within_window then 1.0 else 0.0 end)
+                from {MARTS}.fct_backtest_panel
+                where is_outcome_complete and definition_id like 'suggested%'
+                group by definition_id, band
+                """,
+                [bottom_tier],
+            ).fetchall()
+        }
+    for definition_id, entity, weeks, conversions, flagged, capture in rows:
+        top_tier = next((tier for tier in order if (definition_id, tier) in band_rates), order[0])
         measured.append(
             Measured(
                 definition_id=definition_id,
                 entity=entity,
                 top_tier=top_tier,
-                top_rate=top,
+                top_rate=band_rates.get((definition_id, top_tier)),
                 bottom_tier=bottom_tier,
-                bottom_rate=bottom,
+                bottom_rate=band_rates.get((definition_id, bottom_tier)),
                 flagged_share=flagged,
                 capture=capture,
                 entity_weeks=weeks,
                 conversions=conversions,
+                panel_flagged_share=(evidence or {}).get(definition_id, (None, None))[0],
+                panel_capture=(evidence or {}).get(definition_id, (None, None))[1],
             )
         )
     return measured
@@ -242,6 +283,12 @@ def report(measured: list[Measured]) -> str:
             f"{_pct(m.flagged_share)} qualified (goal <= {GOAL_MAX_FLAGGED:.0%}) capture "
             f"{_pct(m.capture)} of conversions (goal >= {GOAL_MIN_CAPTURE:.0%}): "
             + ("goals met" if m.goals_met else "goals NOT met")
+            + (
+                f" [evidence panel: {_pct(m.panel_flagged_share)} flagged, "
+                f"capture {_pct(m.panel_capture)}]"
+                if m.panel_flagged_share is not None
+                else ""
+            )
         )
     return "\n".join(lines)
 
@@ -259,6 +306,7 @@ def run(
         log("discovery_check: dbt build with the shipped configuration")
         run_dbt(project, db, ["build", "--exclude-resource-type", "unit_test"], dbt_vars)
     rows = suggested_rows(db)
+    evidence = suggestion_evidence(db)
     paste(project, rows)
     check_config(project)
     for seed in CONFIG_SEEDS:
@@ -277,7 +325,7 @@ def run(
         ],
         dbt_vars,
     )
-    return rows, measure(db, rows["pql_tiers"])
+    return rows, measure(db, rows["pql_tiers"], evidence)
 
 
 def main(argv: list[str] | None = None) -> int:

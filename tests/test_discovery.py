@@ -90,7 +90,7 @@ def test_suggested_definition_passes_the_config_validator(discovered, tmp_path):
 
 def test_suggested_tiers_fit_the_suggested_scores(discovered):
     """One band set for both grains, ordered hot > warm (the threshold) > cool > cold (0), and
-    every entity of each grain's lift population in exactly one band."""
+    every entity-week of each grain's point-in-time panel in exactly one band."""
     tiers = query(
         discovered,
         """select entity, tier, min_score, entity_count
@@ -106,7 +106,7 @@ def test_suggested_tiers_fit_the_suggested_scores(discovered):
     populations = dict(
         query(
             discovered,
-            "select entity, count(*) from main_marts.fct_lift_population group by entity",
+            "select entity, count(*) from main_marts.fct_suggestion_panel group by entity",
         )
     )
     assert thresholds
@@ -119,6 +119,42 @@ def test_suggested_tiers_fit_the_suggested_scores(discovered):
         assert sum(row[3] for row in bands) == populations[entity]
     # the same pql_tiers.csv rows for every grain
     assert len({(row[1], row[2]) for row in tiers}) == 4
+
+
+def test_selection_keeps_the_flagged_budget_and_any_signal_qualifies(discovered):
+    """On a real build: the greedy steps only add flagged entity-weeks, stay within the flagged
+    budget, each increment converts above the base rate, and every suggested weight reaches
+    the threshold alone, so the definition flags exactly the selection's union."""
+    steps = query(
+        discovered,
+        """select entity, step, flagged_count, flagged_share, new_lift_low, new_flagged_count
+        from main_marts.rpt_suggested_signal_steps order by entity, step""",
+    )
+    assert steps
+    for entity in {row[0] for row in steps}:
+        rows = [row for row in steps if row[0] == entity]
+        assert [row[1] for row in rows] == list(range(1, len(rows) + 1))
+        flagged = [row[2] for row in rows]
+        assert flagged == sorted(flagged) and len(set(flagged)) == len(flagged)
+        assert all(row[3] <= 0.25 and row[4] > 1 and row[5] >= 10 for row in rows)
+    weights = query(
+        discovered,
+        """select signals.weight, definitions.score_threshold
+        from main_marts.rpt_suggested_signals as signals
+        inner join main_marts.rpt_suggested_definitions as definitions
+            on signals.definition_id = definitions.definition_id""",
+    )
+    assert weights and all(weight >= threshold for weight, threshold in weights)
+    # the definition flags on the panel what the last selected step flags
+    flagged = query(
+        discovered,
+        """select definitions.flagged_count, max(steps.flagged_count)
+        from main_marts.rpt_suggested_definitions as definitions
+        inner join main_marts.rpt_suggested_signal_steps as steps
+            on definitions.entity = steps.entity and steps.is_selected
+        group by definitions.flagged_count""",
+    )
+    assert flagged and all(scored == selected for scored, selected in flagged)
 
 
 def test_pasted_suggestion_builds_and_backtests(discovered, tmp_path):
@@ -143,5 +179,7 @@ def test_pasted_suggestion_builds_and_backtests(discovered, tmp_path):
         assert m.entity_weeks > 0 and m.conversions > 0
         assert 0 < m.flagged_share < 1
         assert m.top_rate is not None and m.bottom_rate is not None
-        assert m.top_tier == "hot" and m.bottom_tier == "cold"
+        # the top tier is the highest band holding entity-weeks (hot, or warm when no
+        # entity-week scores above the threshold)
+        assert m.top_tier in ("hot", "warm") and m.bottom_tier == "cold"
     assert "qualified" in discovery_check.report(measured)

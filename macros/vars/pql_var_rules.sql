@@ -49,7 +49,7 @@
         {'name': 'pql_freshness_records_error_hours', 'kind': 'integer', 'min': 1, 'max': 8760},
         {'name': 'pql_metric_calendar_future_days', 'kind': 'integer', 'min': 0, 'max': 36500},
         {'name': 'pql_lift_user_conversion', 'kind': 'choice', 'values': ['every_member', 'active_before_conversion']},
-        {'name': 'pql_suggestion_leads_per_week', 'kind': 'integer', 'min': 1, 'max': 1000000000},
+        {'name': 'pql_suggestion_leads_per_week', 'kind': 'integer', 'min': 1, 'max': 1000000000, 'nullable': true},
         {'name': 'pql_suggestion_max_signals', 'kind': 'integer', 'min': 1, 'max': 100},
         {'name': 'pql_learned_score_enabled', 'kind': 'boolean'},
         {'name': 'pql_learned_score_model', 'kind': 'choice', 'values': ['logistic_regression', 'gradient_boosting']},
@@ -62,6 +62,10 @@
         {'name': 'pql_learned_score_band_percentiles', 'kind': 'integer_list', 'min': 1, 'max': 99, 'ascending': true},
         {'name': 'pql_suggestion_threshold_points', 'kind': 'integer', 'min': 2, 'max': 1000000},
         {'name': 'pql_suggestion_hot_share', 'kind': 'number', 'min': 0.01, 'max': 1},
+        {'name': 'pql_suggestion_windows_days', 'kind': 'integer_list', 'min': 1, 'max': 3650},
+        {'name': 'pql_suggestion_candidates', 'kind': 'integer', 'min': 1, 'max': 1000},
+        {'name': 'pql_suggestion_max_flagged_share', 'kind': 'number', 'min': 0.001, 'max': 1},
+        {'name': 'pql_suggestion_min_incremental_lift', 'kind': 'number', 'min': 1, 'max': 1000},
         {'name': 'pql_test_window_days', 'kind': 'integer', 'min': 1, 'max': 3650, 'nullable': true},
     ]) }}
 {% endmacro %}

@@ -1,33 +1,43 @@
 {#- The suggested definition per entity (user, account), as a ready-to-paste
-    pql_definitions.csv row. Its score_threshold is var pql_suggestion_threshold_points: the
-    suggested weights are scaled so that this score flags, on the lift population, about var
-    pql_suggestion_leads_per_week entities per week of signups (the capacity cut-off of the
-    threshold curve). With the threshold, what it gives on the lift population, scored with the
-    pasted (whole-point) weights: flagged per week, share flagged, precision and recall. After
-    pasting, rpt_definition_threshold_curve and rpt_definition_backtest measure it point in
-    time. -#}
-{%- set capacity = var('pql_suggestion_leads_per_week') | int -%}
+    pql_definitions.csv row. Its score_threshold is var pql_suggestion_threshold_points, which
+    every suggested signal's weight reaches alone: an entity qualifies when it does any chosen
+    behaviour (rpt_suggested_signals). The selection kept the entity-weeks so flagged within the
+    flagged budget (var pql_suggestion_max_flagged_share) and the newly flagged entities per
+    week within var pql_suggestion_leads_per_week (when set). With the threshold, what it gives
+    on the point-in-time panel (fct_suggestion_panel), scored with the pasted whole-point
+    weights: flagged entity-weeks, their share, precision and the share of conversions captured,
+    and the newly flagged entities per week. After pasting, rpt_definition_backtest measures it
+    with the threshold engine (whose anti-flapping hold keeps a qualified entity longer). -#}
+{%- set capacity = var('pql_suggestion_leads_per_week') -%}
 {%- set points = var('pql_suggestion_threshold_points') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
 
-population as (
-    select * from {{ ref('fct_lift_population') }}
+panel as (
+    select * from {{ ref('fct_suggestion_panel') }}
 ),
 
-behaviour_counts as (
-    select * from {{ ref('fct_lift_behaviour_counts') }}
+panel_counts as (
+    select * from {{ ref('fct_suggestion_panel_counts') }}
 ),
 
 suggested as (
     select * from {{ ref('rpt_suggested_signals') }}
 ),
 
-{{ suggested_score_curve('suggested', 'weight', capacity) }},
+steps as (
+    select * from {{ ref('rpt_suggested_signal_steps') }}
+    where is_selected
+),
+
+{{ suggested_score_curve('suggested', 'weight') }},
 
 entities as (
-    select distinct entity
-    from suggested
+    select
+        entity,
+        max(leads_per_week) as leads_per_week
+    from steps
+    group by entity
 ),
 
 at_threshold_ranked as (
@@ -53,11 +63,13 @@ final as (
         cast(null as {{ dbt.type_int() }}) as min_fit_score,
         cast(null as {{ dbt.type_int() }}) as min_days_before_demotion,
         cast(null as {{ dbt.type_int() }}) as cooldown_days,
-        'Suggested from rpt_signal_lift_by_frequency for '
-        || cast({{ capacity }} as {{ dbt.type_string() }}) || ' leads per week' as description,
-        cast({{ capacity }} as {{ dbt.type_int() }}) as leads_per_week_capacity,
-        cast(coalesce(at_threshold.flagged_count, 0) / suggestion_totals.week_count as {{ numeric }})
-            as flagged_per_week,
+        'Suggested point in time: any of the chosen behaviours, at most '
+        || '{{ (var('pql_suggestion_max_flagged_share') | float * 100) | round(1) }}'
+        || '% of entity-weeks flagged' as description,
+        cast({{ 'null' if capacity is none else capacity | int }} as {{ dbt.type_int() }})
+            as leads_per_week_capacity,
+        cast(entities.leads_per_week as {{ numeric }}) as leads_per_week,
+        cast(coalesce(at_threshold.flagged_count, 0) as {{ dbt.type_bigint() }}) as flagged_count,
         cast(
             {{ safe_divide('coalesce(at_threshold.flagged_count, 0)', 'suggestion_totals.population_count') }}
             as {{ numeric }}

@@ -1,40 +1,72 @@
 {#- Suggested score bands for the suggested definitions, as ready-to-paste pql_tiers.csv rows
     (tier, min_score, description; one set for every definition, as the file is), fitted to the
-    suggested weights on the lift population's score distribution:
-    - hot from the lowest score that flags at most var pql_suggestion_hot_share of the weekly
-      capacity (var pql_suggestion_leads_per_week) per week of signups, the most selective of
-      the entities' cut-offs (the top of the capacity: reach out first);
+    suggested weights on the point-in-time panel's score distribution (entity-weeks):
+    - hot from the lowest score above the threshold whose entity-weeks are at most var
+      pql_suggestion_hot_share of those the threshold flags (the highest score when none is
+      that selective), the lowest of the entities' cut-offs: the weights are on one evidence
+      scale, so the same score means the same evidence at every grain (the top of the
+      flagged: reach out first);
     - warm from var pql_suggestion_threshold_points, the suggested threshold (qualified);
-    - cool from the lowest positive score of any entity (did a suggested behaviour);
+    - cool from the lowest positive score of any entity below the threshold (did a suggested
+      behaviour without qualifying; empty while every weight reaches the threshold alone);
     - cold from 0.
-    Each row repeats per entity (user, account) with what the band holds on that entity's lift
-    population: entities, their share and conversion rate, and its lift over the base rate. -#}
-{%- set capacity = var('pql_suggestion_leads_per_week') | int -%}
-{%- set hot_capacity = capacity * (var('pql_suggestion_hot_share') | float) -%}
+    Each row repeats per entity (user, account) with what the band holds on that entity's panel:
+    entity-weeks, their share and conversion rate, and its lift over the base rate. -#}
+{%- set hot_share = var('pql_suggestion_hot_share') | float -%}
 {%- set points = var('pql_suggestion_threshold_points') | int -%}
 {%- set numeric = dbt.type_numeric() -%}
 with
 
-population as (
-    select * from {{ ref('fct_lift_population') }}
+panel as (
+    select * from {{ ref('fct_suggestion_panel') }}
 ),
 
-behaviour_counts as (
-    select * from {{ ref('fct_lift_behaviour_counts') }}
+panel_counts as (
+    select * from {{ ref('fct_suggestion_panel_counts') }}
 ),
 
 suggested as (
     select * from {{ ref('rpt_suggested_signals') }}
 ),
 
-{{ suggested_score_curve('suggested', 'weight', hot_capacity) }},
+{{ suggested_score_curve('suggested', 'weight') }},
+
+at_threshold as (
+    select
+        entity,
+        max(flagged_count) as threshold_flagged_count
+    from suggestion_curve
+    where score >= {{ points }}
+    group by entity
+),
+
+hot_cutoffs as (
+    {#- per entity, the lowest score above the threshold flagging at most hot_share of what the
+        threshold flags (else the highest score) -#}
+    select
+        suggestion_curve.entity,
+        coalesce(
+            min(case
+                when suggestion_curve.flagged_count <= {{ hot_share }} * at_threshold.threshold_flagged_count
+                    then suggestion_curve.score
+            end),
+            max(suggestion_curve.score)
+        ) as hot_score
+    from suggestion_curve
+    inner join at_threshold
+        on suggestion_curve.entity = at_threshold.entity
+    where suggestion_curve.score > {{ points }}
+    group by suggestion_curve.entity
+),
 
 cutoffs as (
     select
         greatest(
-            max(case when is_capacity_cutoff then score end), {{ points }} + 1
+            coalesce((select min(hot_cutoffs.hot_score) from hot_cutoffs), {{ points }} + 1),
+            {{ points }} + 1
         ) as hot_min_score,
-        greatest(1, least(min(min_score), {{ points }} - 1)) as cool_min_score
+        greatest(1, least(coalesce(min(min_score), {{ points }} - 1), {{ points }} - 1))
+            as cool_min_score
     from suggestion_curve
 ),
 

@@ -23,11 +23,13 @@ except FileNotFoundError as missing:  # CI runs scripts/browser.sh first; say wh
 
 CHART_KEYS = [chart.key for chart in CHARTS]
 # The small warehouse spans 60 days, less than the default 90-day conversion window that signal
-# lift and PQL vs MQL wait for; on a copy, those reports (and the lead outcomes PQL vs MQL adds up)
-# are rebuilt with a shorter window.
+# lift and PQL vs MQL wait for; on a copy, those reports (with the lift population and behaviour
+# counts signal lift reads, and the lead outcomes PQL vs MQL adds up) are rebuilt with a shorter
+# window.
 SHORT_WINDOW = [
     "--select",
-    "rpt_signal_lift fct_lead_outcomes rpt_pql_vs_mql",
+    "fct_lift_population fct_lift_behaviour_counts rpt_signal_lift",
+    "fct_lead_outcomes rpt_pql_vs_mql",
     "--vars",
     "{pql_conversion_window_days: 21}",
 ]

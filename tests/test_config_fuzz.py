@@ -198,7 +198,7 @@ CATALOGUE = {
     "tier description too long": _set("tiers", "description", ["x" * 501]),
     "fit rule unknown operator": _set("fit_rules", "operator", ["==", "like", "contains", "=>"]),
     "fit rule unknown attribute": _set("fit_rules", "attribute", ["shoe_size", "revenue"]),
-    "fit rule bad weight": _set("fit_rules", "weight", [*BAD_NUMBERS, "-5", "1e308"]),
+    "fit rule bad weight": _set("fit_rules", "weight", [*BAD_NUMBERS, "-1e308", "1e308"]),
     "fit rule unknown placeholder": _set("fit_rules", "reason", ["{persona}", "{value} {x}"]),
     "fit rule duplicate id": _duplicate("fit_rules", "rule_id"),
     "fit rule entity unknown": _set("fit_rules", "entity", ["company", ""]),

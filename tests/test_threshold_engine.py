@@ -260,14 +260,16 @@ def value_on(intervals, n, signal_id=None, entity_id=None):
     return None
 
 
-def run_engine(nodes, config, contributions, entities, as_of, tiers=TIERS):
+def run_engine(
+    nodes, config, contributions, entities, as_of, tiers=TIERS, fit_rules=(), attributes=()
+):
     """The whole engine; asserts on the way that the Python model and its SQL twin agree."""
     warehouse = Warehouse(nodes)
     warehouse.load("int_pql_config_validated", config)
     warehouse.load("int_signal_contributions_daily", contributions)
     warehouse.load("int_pql_entities", entities)
-    warehouse.load("int_pql_entity_attributes", [])
-    warehouse.load("pql_fit_rules", [])
+    warehouse.load("int_pql_entity_attributes", list(attributes))
+    warehouse.load("pql_fit_rules", list(fit_rules))
     warehouse.load("pql_tiers", tiers)
     warehouse.load("int_events_resolved", [{"resolved_received_at": day(as_of)}])
     for name in SQL_MODELS[:5]:
@@ -735,3 +737,64 @@ def test_disqualified_run_demotes_without_the_minimum_days_and_starts_the_cooldo
     changes = flap(nodes, [(1, Q), (3, D), (5, Q)], min_days=14, cooldown=7)
     assert changes == [(day(1), "qualified"), (day(3), "not_qualified"), (day(10), "qualified")]
     assert flap(nodes, [(1, D), (4, Q)]) == [(day(1), "not_qualified"), (day(4), "qualified")]
+
+
+def test_a_negative_fit_weight_with_a_minimum_fit_excludes_a_competitor(nodes):
+    config = [signal("built", weight=60, score_threshold=50, template="Built {value}")]
+    for row in config:
+        row["min_fit_score"] = 0.0
+    fit_rules = [
+        {
+            "rule_id": "competitor",
+            "entity": "account",
+            "attribute": "account_domain",
+            "operator": "in",
+            "value": "rival.com|other-rival.io",
+            "weight": "-100",
+            "reason": "Competitor domain {value}",
+        },
+        {
+            "rule_id": "mid_market",
+            "entity": "account",
+            "attribute": "employee_count",
+            "operator": ">=",
+            "value": "50",
+            "weight": "30",
+            "reason": "{value} employees",
+        },
+    ]
+    attributes = [
+        {
+            "entity": "account",
+            "entity_id": "a",
+            "attribute_name": "account_domain",
+            "attribute_value": "rival.com",
+        },
+        {
+            "entity": "account",
+            "entity_id": "a",
+            "attribute_name": "employee_count",
+            "attribute_value": "80",
+        },
+        {
+            "entity": "account",
+            "entity_id": "b",
+            "attribute_name": "account_domain",
+            "attribute_value": "customer.com",
+        },
+    ]
+    contributions = [contribution("built", "a", 1), contribution("built", "b", 1)]
+    history = run_engine(
+        nodes,
+        config,
+        contributions,
+        [account("a"), account("b")],
+        as_of=3,
+        fit_rules=fit_rules,
+        attributes=attributes,
+    )
+    competitor = state_on(history, "a", 2)
+    assert competitor["status"] == "not_qualified"  # the behaviour alone would qualify it
+    assert competitor["fit_score"] == -70
+    assert competitor["fit_reasons"] == "80 employees; Competitor domain rival.com"
+    assert state_on(history, "b", 2)["status"] == "qualified"  # no rule matched: fit 0

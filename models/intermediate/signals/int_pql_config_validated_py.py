@@ -66,7 +66,7 @@ MAX_PLURAL_FORMS = 3
 FIT_REASON_PLACEHOLDERS = {"value"}
 FIT_ATTRIBUTES = {
     "user": {"is_personal_email", "persona", "signup_source", "job_title", "email_domain"},
-    "account": {"employee_count", "industry", "country"},
+    "account": {"employee_count", "industry", "country", "account_domain"},
 }
 FIT_OPERATORS = ("=", "!=", ">=", "<=", ">", "<", "in")
 NUMERIC_OPERATORS = (">=", "<=", ">", "<")
@@ -447,7 +447,8 @@ SEEDS: dict[str, Seed] = {
             Col("attribute", snake_id(), required=True),
             Col("operator", one_of(*FIT_OPERATORS), required=True),
             Col("value", _plain, required=True),
-            Col("weight", number(0, MAX_WEIGHT), required=True),
+            # negative: lowers the fit score (with min_fit_score, excludes: a competitor)
+            Col("weight", number(-MAX_WEIGHT, MAX_WEIGHT), required=True),
             Col("reason", template(FIT_REASON_PLACEHOLDERS), required=True),
         ),
     ),
@@ -678,7 +679,12 @@ def _check_tiers(tiers, problems) -> None:
         )
 
 
-_FIT_TYPES = {"is_personal_email": "boolean", "employee_count": "number", "email_domain": "domain"}
+_FIT_TYPES = {
+    "is_personal_email": "boolean",
+    "employee_count": "number",
+    "email_domain": "domain",
+    "account_domain": "domain",
+}
 
 
 def _check_fit_rules(rules, problems) -> None:

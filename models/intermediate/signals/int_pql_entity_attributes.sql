@@ -25,7 +25,7 @@ user_attributes as (
 ),
 
 account_attributes as (
-    {%- for attribute in ['employee_count', 'industry', 'country'] %}
+    {%- for attribute in ['employee_count', 'industry', 'country', 'account_domain'] %}
         select
             'account' as entity,
             account_id as entity_id,

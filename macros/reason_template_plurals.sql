@@ -31,7 +31,7 @@ reason_templates_step_0 as (
 {%- set previous = 'reason_templates_step_' ~ (step - 1) %}
 
 -- step {{ step }}: where the first plural placeholder left starts, and which one it is
-reason_templates_found_{{ step }} as (
+reason_templates_found_{{ step }} as {{ cte_materialized() }} (
     select
         *,
         {{ dbt.position("'{value:'", 'template_one') }} as value_at,
@@ -40,7 +40,7 @@ reason_templates_found_{{ step }} as (
     from {{ previous }}
 ),
 
-reason_templates_first_{{ step }} as (
+reason_templates_first_{{ step }} as {{ cte_materialized() }} (
     select
         *,
         case
@@ -58,14 +58,14 @@ reason_templates_first_{{ step }} as (
     from reason_templates_found_{{ step }}
 ),
 
-reason_templates_after_{{ step }} as (
+reason_templates_after_{{ step }} as {{ cte_materialized() }} (
     select
         *,
         substring(template_one, coalesce(forms_at, 1)) as after_colon
     from reason_templates_first_{{ step }}
 ),
 
-reason_templates_forms_{{ step }} as (
+reason_templates_forms_{{ step }} as {{ cte_materialized() }} (
     select
         *,
         case
@@ -76,14 +76,14 @@ reason_templates_forms_{{ step }} as (
     from reason_templates_after_{{ step }}
 ),
 
-reason_templates_split_{{ step }} as (
+reason_templates_split_{{ step }} as {{ cte_materialized() }} (
     select
         *,
         {{ dbt.position("'|'", 'forms') }} as bar_at
     from reason_templates_forms_{{ step }}
 ),
 
-reason_templates_chosen_{{ step }} as (
+reason_templates_chosen_{{ step }} as {{ cte_materialized() }} (
     select
         *,
         case when bar_at > 1 then substring(forms, 1, bar_at - 1) end as form_one,
@@ -96,7 +96,7 @@ reason_templates_chosen_{{ step }} as (
     from reason_templates_split_{{ step }}
 ),
 
-reason_templates_step_{{ step }} as (
+reason_templates_step_{{ step }} as {{ cte_materialized() }} (
     select
         {{ key_list }},
         window_days,
@@ -132,7 +132,7 @@ reason_templates_step_{{ step }} as (
 ),
 {%- endfor %}
 
-reason_templates_resolved as (
+reason_templates_resolved as {{ cte_materialized() }} (
     select
         {{ key_list }},
         template_one,

@@ -4,14 +4,16 @@
     Every other test, and every test when the var is null (CI, `make test`), reads whole tables.
     Overrides dbt's get_where_subquery, which every generic test calls on the relation it tests. -#}
 {% macro get_where_subquery(relation) -%}
+    {#- The window first and the test's own `where` as written when alone, as dbt writes it:
+        Spark reads `where (` right after a table name as an alias `where` with column names. -#}
     {%- set conditions = [] -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if where -%}
-        {%- do conditions.append('(' ~ where ~ ')') -%}
-    {%- endif -%}
     {%- set window = pql_test_window() -%}
     {%- if window -%}
         {%- do conditions.append(window) -%}
+    {%- endif -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')' if conditions else where) -%}
     {%- endif -%}
     {%- if conditions -%}
         {%- set filtered -%}

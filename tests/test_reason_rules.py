@@ -93,6 +93,40 @@ def test_plural_forms_follow_the_number_shown(nodes):
     )
 
 
+def test_copies_and_three_distinct_plural_placeholders_resolve_in_one_template(nodes):
+    config = [
+        signal(
+            "copies",
+            window_days=1,
+            threshold=1,
+            weight=60,
+            template="{value:project|projects} made, {value:project|projects} again, "
+            "in {window:day|days}, at least {threshold:time|times}",
+        ),
+        signal(
+            "seats",
+            window_days=7,
+            threshold=2,
+            weight=40,
+            template="{value:seat|seats} of {threshold:seat|seats} in {window:day|days}, "
+            "{value:seat|seats}",
+        ),
+    ]
+    contributions = [
+        contribution("copies", "one", 1, count=1),
+        contribution("copies", "three", 1, count=3),
+        contribution("seats", "three", 1, count=3),
+    ]
+    history = run_engine(nodes, config, contributions, [account("one"), account("three")], as_of=1)
+    assert reasons_on(history, "one", 1) == (
+        "1 project made, 1 project again, in 1 day, at least 1 time"
+    )
+    assert reasons_on(history, "three", 1) == (
+        "3 projects made, 3 projects again, in 1 day, at least 1 time; "
+        "3 seats of 2 seats in 7 days, 3 seats"
+    )
+
+
 # --- no zero or below-threshold value -------------------------------------------------------
 
 
@@ -208,7 +242,9 @@ GOOD = [
     "Created {value:project|projects} in the last {window:day|days}",
     "{value:teammate built|teammates built}, at least {threshold:time|times}",
     "{value:a|as} {value:b|bs} {window:c|cs}",
+    "{value:a|as} {value:a|as} {window:c|cs} {value:a|as} {threshold:d|ds} {window:c|cs}",
     "Connected an integration",
+    "",
 ]
 BAD = [
     "Created {value:projects}",
@@ -219,6 +255,12 @@ BAD = [
     "Made {count} things",
     "Created {value:a|as} {value:b|bs} {window:c|cs} {threshold:d|ds}",
     "Created {value} projects}",
+    "Created {value:a|as} {value:b|bs} {window:c|cs} {value:a|as} {threshold:d|ds}",
+    "Created {value:projects} {value:a|as}",
+    "Created {value:a|as} {window:{value:a|as}",
+    "Created {value:a|as",
+    "Created {threshold:}",
+    "Created {{value:a|as}",
 ]
 
 

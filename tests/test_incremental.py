@@ -19,6 +19,7 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_events_resolved",
     "main_intermediate.int_user_activity_daily",
     "main_intermediate.int_account_activity_daily",
+    "main_intermediate.int_usage_windows",
 )
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
@@ -26,6 +27,7 @@ DOWNSTREAM = (
     "main_intermediate.int_user_account_evidence_collected",
     "main_intermediate.int_user_accounts_linked",
     "main_intermediate.int_event_account_sources_counted",
+    "main_intermediate.int_account_team_expansion",
     "main_marts.dim_users",
     "main_marts.dim_accounts",
 )

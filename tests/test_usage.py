@@ -16,6 +16,10 @@ import pytest
 from tests.support import query, scalar
 
 INT = "main_intermediate"
+USAGE = f"{INT}.int_usage_windows"
+# Each entity's rows of the usage windows, keyed as the recomputes below key them.
+USER_USAGE = f"(select *, entity_id as user_id from {USAGE} where entity = 'user')"
+ACCOUNT_USAGE = f"(select *, entity_id as account_id from {USAGE} where entity = 'account')"
 PAGE_VIEW = "page_viewed"
 INVITE_SENT = "teammate_invited"
 INVITE_ACCEPTED = "invite_accepted"
@@ -54,7 +58,7 @@ def windows(built) -> list[int]:
         for row in query(
             built.db,
             "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = 'int_user_usage_windows'",
+            "where table_schema = ? and table_name = 'int_usage_windows'",
             [INT],
         )
     ]
@@ -109,11 +113,11 @@ def _user_window_counts(windows: list[int], source: str) -> tuple[str, list[str]
 
 def test_user_usage_windows_equal_a_recompute_from_the_data_available_on_each_date(built, windows):
     expected, columns = _user_window_counts(windows, "known")
-    only_expected, only_model, rows = _mismatches(
-        built.db, expected, f"{INT}.int_user_usage_windows", columns
-    )
+    only_expected, only_model, rows = _mismatches(built.db, expected, USER_USAGE, columns)
     assert rows > 0
     assert (only_expected, only_model) == (0, 0)
+    seats = " or ".join(f"active_seat_count_{days}d is not null" for days in windows)
+    assert scalar(built.db, f"select count(*) from {USER_USAGE} where {seats}") == 0
 
 
 def test_account_usage_windows_equal_a_recompute_from_the_data_available_on_each_date(
@@ -128,6 +132,8 @@ def test_account_usage_windows_equal_a_recompute_from_the_data_available_on_each
             f"count(distinct user_id) filter (where {window}) as active_seat_count_{days}d",
             f"count(distinct event_name) filter (where {window} and event_name <> '{PAGE_VIEW}')"
             f" as distinct_feature_count_{days}d",
+            f"count(*) filter (where {window} and event_name = '{PAGE_VIEW}')"
+            f" as page_view_count_{days}d",
         ]
     expected = f"""
         select account_id, as_of_date, {", ".join(measures)}
@@ -138,9 +144,7 @@ def test_account_usage_windows_equal_a_recompute_from_the_data_available_on_each
         group by account_id, as_of_date
     """
     columns = ["account_id", "as_of_date"] + [m.rsplit(" as ", 1)[1] for m in measures]
-    only_expected, only_model, rows = _mismatches(
-        built.db, expected, f"{INT}.int_account_usage_windows", columns
-    )
+    only_expected, only_model, rows = _mismatches(built.db, expected, ACCOUNT_USAGE, columns)
     assert rows > 0
     assert (only_expected, only_model) == (0, 0)
 
@@ -234,7 +238,7 @@ def test_team_expansion_active_seats_and_growth(built, windows):
                 built.db,
                 f"""
             select count(*) from {team} as team
-            left join {INT}.int_account_usage_windows as usage
+            left join {ACCOUNT_USAGE} as usage
                 using (account_id, as_of_date)
             left join {team} as earlier
                 on earlier.account_id = team.account_id
@@ -297,8 +301,7 @@ def test_series_are_dense_up_to_the_latest_available_date(built):
             from {INT}.int_events_resolved""",
     )
     for relation, entity in (
-        ("int_user_usage_windows", "user_id"),
-        ("int_account_usage_windows", "account_id"),
+        ("int_usage_windows", "entity, entity_id"),
         ("int_account_team_expansion", "account_id"),
     ):
         gaps = scalar(
@@ -338,7 +341,7 @@ def test_late_events_exist_and_ignoring_the_rule_would_change_the_windows(built,
         f"""
         with {STREAM}, naive as ({naive})
         select count(*)
-        from {INT}.int_user_usage_windows as model
+        from {USER_USAGE} as model
         inner join naive using (user_id, as_of_date)
         where {" or ".join(f"model.{c} <> naive.{c}" for c in counts)}
         """,

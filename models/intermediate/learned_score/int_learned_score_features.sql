@@ -7,7 +7,7 @@
                                (count, active_days, distinct_*, sum, max, avg, count_growth,
                                first_time) over its window; count_growth has no value while
                                the previous window is empty
-      usage:<column>           the entity's rolling usage windows (int_*_usage_windows)
+      usage:<column>           the entity's rolling usage windows (int_usage_windows)
       team:<column>            account team expansion: invitations, seats, seat growth
       milestone:<milestone_id> 1 when the activation milestone was reached and known
       fit:<attribute>[=value]  firmographic / demographic attributes from the latest identify
@@ -51,12 +51,8 @@ contributions as (
     select * from {{ ref('int_signal_contributions_daily') }}
 ),
 
-user_usage as (
-    select * from {{ ref('int_user_usage_windows') }}
-),
-
-account_usage as (
-    select * from {{ ref('int_account_usage_windows') }}
+usage_windows as (
+    select * from {{ ref('int_usage_windows') }}
 ),
 
 team as (
@@ -169,9 +165,10 @@ user_usage_on_date as (
             user_usage.{{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from entity_dates
-    inner join user_usage
+    inner join usage_windows as user_usage
         on
-            entity_dates.entity_id = user_usage.user_id
+            entity_dates.entity = user_usage.entity
+            and entity_dates.entity_id = user_usage.entity_id
             and entity_dates.as_of_date = user_usage.as_of_date
     where entity_dates.entity = 'user'
 ),
@@ -183,9 +180,10 @@ account_usage_on_date as (
             account_usage.{{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from entity_dates
-    inner join account_usage
+    inner join usage_windows as account_usage
         on
-            entity_dates.entity_id = account_usage.account_id
+            entity_dates.entity = account_usage.entity
+            and entity_dates.entity_id = account_usage.entity_id
             and entity_dates.as_of_date = account_usage.as_of_date
     where entity_dates.entity = 'account'
 ),

@@ -5,6 +5,8 @@
     {#- old name, the layer (custom schema) it was built in, the name that replaced it -#}
     {%- set renamed = [
         {'old': 'int_events_deduplicated', 'layer': 'intermediate', 'new': 'int_events_resolved'},
+        {'old': 'int_user_usage_windows', 'layer': 'intermediate', 'new': 'int_usage_windows'},
+        {'old': 'int_account_usage_windows', 'layer': 'intermediate', 'new': 'int_usage_windows'},
     ] -%}
     {%- set dropped = [] -%}
     {%- for rename in renamed -%}

@@ -9,11 +9,9 @@
 }}
 {#- Rolling usage per entity (user, account) as of every date, exact and point in time: as of d,
     a window of N days covers the events that occurred in (d - N, d] and were known by d (from
-    their available date). How, and what each entity counts: docs/usage_windows.md.
-    Incremental: as-of rows only change from the earliest available date among the events
-    resolved since the watermark (less the lookback); a run rewrites every entity's rows from
-    there (or the day after the last stored date), reading only the events that can reach those
-    windows; every measure is exact on such a subset. -#}
+    their available date). How, what each entity counts, and the incremental runs (an entity's
+    rows are rewritten from the earliest day an event resolved since the watermark occurred,
+    else only its new days): docs/usage_windows.md. -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
 {%- set largest_window = windows | max -%}
 {%- set smallest_window = windows | min -%}
@@ -22,19 +20,18 @@
 {%- set max_series_days = 65536 -%}
 {%- set counted_measures = ['event_count', 'active_day_count', 'page_view_count'] -%}
 {%- set member_measures = {'feature': 'distinct_feature_count', 'seat': 'active_seat_count'} -%}
-{%- set output_columns = [] -%}
-{%- for measure in ['event_count', 'active_day_count', 'distinct_feature_count', 'page_view_count',
-    'active_seat_count'] -%}
+{%- set output_columns, member_columns = [], [] -%}
+{%- set all_measures = counted_measures[:2] + ['distinct_feature_count', 'page_view_count'] -%}
+{%- for measure in all_measures + ['active_seat_count'] -%}
     {%- for window_days in windows -%}
         {%- do output_columns.append((measure, window_days, measure ~ '_' ~ window_days ~ 'd')) -%}
+        {%- for member_type, member_measure in member_measures.items() if member_measure == measure -%}
+            {%- do member_columns.append((member_type, window_days, measure ~ '_' ~ window_days ~ 'd')) -%}
+        {%- endfor -%}
     {%- endfor -%}
 {%- endfor -%}
-{%- set member_columns = [] -%}
-{%- for member_type, measure in member_measures.items() -%}
-    {%- for window_days in windows -%}
-        {%- do member_columns.append((member_type, window_days, measure ~ '_' ~ window_days ~ 'd')) -%}
-    {%- endfor -%}
-{%- endfor -%}
+{%- set entity_from = 'coalesce(least(changed.recompute_from_date, recompute.recompute_from_date), '
+    ~ 'recompute.recompute_from_date)' if is_incremental() else 'recompute.recompute_from_date' -%}
 {%- set running_total = 'partition by series.entity, series.entity_id order by series.as_of_date
                 rows between unbounded preceding and current row' -%}
 
@@ -79,32 +76,59 @@ stream as (
         from {{ this }}
     ),
 
-    new_bounds as (
-        select
-            min(available_date) as first_new_date,
-            max(available_date) as last_new_date
-        from stream
+    new_events as (
+        select * from stream
         where resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
     ),
 
-    recompute as (
-        {#- the first as-of date that can change; the stream's latest available date -#}
+    changed_entities as (
+        {#- from the earliest day an event resolved since the watermark occurred: one resolved
+            again (stitched, attributed) had counted from an earlier available date -#}
         select
-            least(
-                coalesce(new_bounds.first_new_date, stored_bounds.next_date),
-                stored_bounds.next_date
-            ) as recompute_from_date,
+            entity,
+            entity_id,
+            min(occurred_date) as recompute_from_date
+        from (
+            select
+                'user' as entity,
+                user_id as entity_id,
+                occurred_date
+            from new_events
+            union all
+            select
+                'account' as entity,
+                account_id as entity_id,
+                occurred_date
+            from new_events
+        ) as changed
+        where entity_id is not null
+        group by
+            entity,
+            entity_id
+    ),
+
+    recompute as (
+        select
+            stored_bounds.next_date as recompute_from_date,
+            least(stored_bounds.next_date, coalesce(new_bounds.first_occurred_date, stored_bounds.next_date))
+                as first_read_date,
             greatest(
                 stored_bounds.last_stored_date,
-                coalesce(new_bounds.last_new_date, stored_bounds.last_stored_date)
+                coalesce(new_bounds.last_available_date, stored_bounds.last_stored_date)
             ) as last_available_date
         from stored_bounds
-        cross join new_bounds
+        cross join (
+            select
+                min(occurred_date) as first_occurred_date,
+                max(available_date) as last_available_date
+            from new_events
+        ) as new_bounds
     ),
 {% else %}
     recompute as (
         select
             min(available_date) as recompute_from_date,
+            min(available_date) as first_read_date,
             max(available_date) as last_available_date
         from stream
     ),
@@ -116,50 +140,57 @@ day_offsets as (
     cross join recompute
     where
         day_numbers.generated_number - 1
-        <= {{ dbt.datediff('recompute.recompute_from_date', 'recompute.last_available_date', 'day') }}
+        <= {{ dbt.datediff('recompute.first_read_date', 'recompute.last_available_date', 'day') }}
         + {{ largest_window }}
 ),
 
 known_events as (
-    {#- the events that can reach a recomputed date's windows (all on a full build) -#}
     select stream.*
     from stream
     cross join recompute
     where
-        stream.available_date >= recompute.recompute_from_date
+        stream.available_date >= recompute.first_read_date
         or stream.occurred_date > {{ dbt.cast(
-            dbt.dateadd('day', -1 * largest_window, 'recompute.recompute_from_date'), 'date'
+            dbt.dateadd('day', -1 * largest_window, 'recompute.first_read_date'), 'date'
         ) }}
 ),
 
 entity_events as (
+    {#- the events that can reach a recomputed date's windows (all on a full build), with the
+        entity's first recomputed date -#}
     select
-        'user' as entity,
-        user_id as entity_id,
-        user_id,
-        event_name,
-        occurred_date,
-        available_date,
-        resolved_received_at
-    from known_events
-    where user_id is not null
+        expanded.*,
+        {{ entity_from }} as recompute_from_date
+    from (
+        select
+            'user' as entity,
+            known_events.user_id as entity_id,
+            known_events.*
+        from known_events
+        where known_events.user_id is not null
 
-    union all
+        union all
 
-    select
-        'account' as entity,
-        known_events.account_id as entity_id,
-        known_events.user_id,
-        known_events.event_name,
-        known_events.occurred_date,
-        known_events.available_date,
-        known_events.resolved_received_at
-    from known_events
-    left join internal_users
-        on known_events.user_id = internal_users.user_id
+        select
+            'account' as entity,
+            known_events.account_id as entity_id,
+            known_events.*
+        from known_events
+        left join internal_users
+            on known_events.user_id = internal_users.user_id
+        where
+            known_events.account_id is not null
+            and internal_users.user_id is null
+    ) as expanded
+    cross join recompute
+    {% if is_incremental() -%}
+        left join changed_entities as changed
+            on expanded.entity = changed.entity and expanded.entity_id = changed.entity_id
+    {%- endif %}
     where
-        known_events.account_id is not null
-        and internal_users.user_id is null
+        expanded.available_date >= {{ entity_from }}
+        or expanded.occurred_date
+        > {{ dbt.cast(dbt.dateadd('day', -1 * largest_window, entity_from), 'date') }}
 ),
 
 member_days as (
@@ -408,9 +439,11 @@ read_ranges as (
     select
         entity,
         entity_id,
-        min(first_available_date) as first_known_date,
-        min(occurred_date) as first_occurred_date
-    from activity_days
+        min(recompute_from_date) as recompute_from_date,
+        min(available_date) as first_known_date,
+        min(occurred_date) as first_occurred_date,
+        {{ dbt.cast('null', dbt.type_timestamp()) }} as carried_received_at
+    from entity_events
     group by
         entity,
         entity_id
@@ -418,36 +451,40 @@ read_ranges as (
 
 {% if is_incremental() %}
     stored_entities as (
-        {#- entities stored from the day before on, with that day's watermark, carried on -#}
+        {#- entities stored from the day before their first recomputed date, with that day's
+            watermark, carried on -#}
         select
             stored.entity,
             stored.entity_id,
+            {{ entity_from }} as recompute_from_date,
             min(stored.as_of_date) as first_known_date,
             max(
-                case
-                    when stored.as_of_date < recompute.recompute_from_date
-                        then stored.last_resolved_received_at
-                end
+                case when stored.as_of_date < {{ entity_from }} then stored.last_resolved_received_at end
             ) as carried_received_at
         from {{ this }} as stored
         cross join recompute
-        where
-            stored.as_of_date >= {{ dbt.cast(
-                dbt.dateadd('day', -1, 'recompute.recompute_from_date'), 'date'
-            ) }}
+        left join changed_entities as changed
+            on stored.entity = changed.entity and stored.entity_id = changed.entity_id
+        where stored.as_of_date >= {{ dbt.cast(dbt.dateadd('day', -1, entity_from), 'date') }}
         group by
             stored.entity,
-            stored.entity_id
+            stored.entity_id,
+            {{ entity_from }}
     ),
 
     entity_ranges as (
+        {#- Stored rows before the first recomputed date keep the first known date; else every
+            event of the entity is known from that date on, so all are read. -#}
         select
             coalesce(read_ranges.entity, stored_entities.entity) as entity,
             coalesce(read_ranges.entity_id, stored_entities.entity_id) as entity_id,
-            least(
-                coalesce(read_ranges.first_known_date, stored_entities.first_known_date),
-                coalesce(stored_entities.first_known_date, read_ranges.first_known_date)
-            ) as first_known_date,
+            coalesce(read_ranges.recompute_from_date, stored_entities.recompute_from_date)
+                as recompute_from_date,
+            case
+                when stored_entities.carried_received_at is not null
+                    then stored_entities.first_known_date
+                else coalesce(read_ranges.first_known_date, stored_entities.first_known_date)
+            end as first_known_date,
             read_ranges.first_occurred_date,
             stored_entities.carried_received_at
         from read_ranges
@@ -456,20 +493,10 @@ read_ranges as (
                 read_ranges.entity = stored_entities.entity
                 and read_ranges.entity_id = stored_entities.entity_id
     ),
-{% else %}
-    entity_ranges as (
-        select
-            entity,
-            entity_id,
-            first_known_date,
-            first_occurred_date,
-            {{ dbt.cast('null', dbt.type_timestamp()) }} as carried_received_at
-        from read_ranges
-    ),
 {% endif %}
 
 series_ranges as (
-    {#- Rows are written from the later of the entity's first known date and the first
+    {#- Rows are written from the later of the entity's first known date and its first
         recomputed date; the series starts early enough to hold every event in their windows. -#}
     select
         entity,
@@ -485,11 +512,9 @@ series_ranges as (
         ) as series_start_date
     from (
         select
-            entity_ranges.*,
-            greatest(entity_ranges.first_known_date, recompute.recompute_from_date)
-                as first_output_date
-        from entity_ranges
-        cross join recompute
+            *,
+            greatest(first_known_date, recompute_from_date) as first_output_date
+        from {{ 'entity_ranges' if is_incremental() else 'read_ranges' }}
     ) as output_ranges
 ),
 

@@ -5,13 +5,19 @@
         unique_key=['entity', 'entity_id', 'as_of_date'],
         on_schema_change='fail',
         meta={'test_window_column': 'last_resolved_received_at'},
+        post_hook="delete from {{ this }} where as_of_date < (
+            select max(latest.first_known_date) from {{ this }} as latest
+            where latest.entity = {{ this.identifier }}.entity
+                and latest.entity_id = {{ this.identifier }}.entity_id
+        )",
     )
 }}
 {#- Rolling usage per entity (user, account) as of every date, exact and point in time: as of d,
     a window of N days covers the events that occurred in (d - N, d] and were known by d (from
     their available date). How, what each entity counts, and the incremental runs (an entity's
     rows are rewritten from the earliest day an event resolved since the watermark occurred,
-    else only its new days): docs/usage_windows.md. -#}
+    else only its new days; the post-hook drops rows left before a first known date that moved
+    later): docs/usage_windows.md. -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
 {%- set largest_window = windows | max -%}
 {%- set smallest_window = windows | min -%}
@@ -457,7 +463,8 @@ read_ranges as (
             stored.entity,
             stored.entity_id,
             {{ entity_from }} as recompute_from_date,
-            min(stored.as_of_date) as first_known_date,
+            min(case when stored.as_of_date < {{ entity_from }} then stored.first_known_date end)
+                as first_known_date,
             max(
                 case when stored.as_of_date < {{ entity_from }} then stored.last_resolved_received_at end
             ) as carried_received_at
@@ -480,11 +487,8 @@ read_ranges as (
             coalesce(read_ranges.entity_id, stored_entities.entity_id) as entity_id,
             coalesce(read_ranges.recompute_from_date, stored_entities.recompute_from_date)
                 as recompute_from_date,
-            case
-                when stored_entities.carried_received_at is not null
-                    then stored_entities.first_known_date
-                else coalesce(read_ranges.first_known_date, stored_entities.first_known_date)
-            end as first_known_date,
+            coalesce(stored_entities.first_known_date, read_ranges.first_known_date)
+                as first_known_date,
             read_ranges.first_occurred_date,
             stored_entities.carried_received_at
         from read_ranges
@@ -502,6 +506,7 @@ series_ranges as (
         entity,
         entity_id,
         carried_received_at,
+        first_known_date,
         first_output_date,
         least(
             first_output_date,
@@ -523,6 +528,7 @@ series as (
         series_ranges.entity,
         series_ranges.entity_id,
         series_ranges.carried_received_at,
+        series_ranges.first_known_date,
         series_ranges.first_output_date,
         {{ dbt.cast(
             dbt.dateadd('day', 'day_offsets.day_offset', 'series_ranges.series_start_date'), 'date'
@@ -542,6 +548,7 @@ running_totals as (
         series.entity,
         series.entity_id,
         series.carried_received_at,
+        series.first_known_date,
         series.first_output_date,
         series.as_of_date,
         {%- for measure in counted_measures + member_columns | map(attribute=2) | list %}
@@ -573,6 +580,7 @@ windowed as (
     select
         totals.entity,
         totals.entity_id,
+        totals.first_known_date,
         totals.first_output_date,
         totals.as_of_date,
         {% for measure, window_days, column in output_columns %}
@@ -612,6 +620,7 @@ final as (
         {% for measure, window_days, column in output_columns %}
             cast({{ column }} as {{ dbt.type_bigint() }}) as {{ column }},
         {% endfor %}
+        first_known_date,
         last_resolved_received_at
     from windowed
     where as_of_date >= first_output_date

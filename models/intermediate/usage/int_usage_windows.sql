@@ -5,11 +5,11 @@
         unique_key=['entity', 'entity_id', 'as_of_date'],
         on_schema_change='fail',
         meta={'test_window_column': 'last_resolved_received_at'},
-        post_hook="delete from {{ this }} where as_of_date < (
+        post_hook="{% if target.type != 'spark' %}delete from {{ this }} where as_of_date < (
             select max(latest.first_known_date) from {{ this }} as latest
             where latest.entity = {{ this.identifier }}.entity
                 and latest.entity_id = {{ this.identifier }}.entity_id
-        )",
+        ){% endif %}",
     )
 }}
 {#- Rolling usage per entity (user, account) as of every date, exact and point in time: as of d,
@@ -17,7 +17,7 @@
     their available date). How, what each entity counts, and the incremental runs (an entity's
     rows are rewritten from the earliest day an event resolved since the watermark occurred,
     else only its new days; the post-hook drops rows left before a first known date that moved
-    later): docs/usage_windows.md. -#}
+    later, except on Spark without Delta, which cannot delete): docs/usage_windows.md. -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
 {%- set largest_window = windows | max -%}
 {%- set smallest_window = windows | min -%}

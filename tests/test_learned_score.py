@@ -212,6 +212,111 @@ def test_bands_follow_the_cut_points():
     ]
 
 
+CONFIG_ROWS = [
+    {
+        "definition_id": "d",
+        "signal_id": "projects_created",
+        "threshold": 4,
+        "weight": 30.0,
+        "reason_template": "Created {value} projects in the last {window} days",
+        "window_days": 14,
+        "aggregation": "count",
+    }
+]
+
+
+def test_a_refit_is_due_on_the_cadence_a_config_change_or_without_a_fit():
+    fitted = {"fit_fingerprint": "abc", "fitted_as_of_date": date(2026, 4, 1)}
+    reason = learned.refit_reason
+    assert reason(None, "abc", date(2026, 4, 2), 7) == "no earlier fit"
+    assert "configuration changed" in reason(fitted, "xyz", date(2026, 4, 2), 7)
+    assert reason(fitted, "abc", date(2026, 4, 1), 7) is None
+    assert reason(fitted, "abc", date(2026, 4, 7), 7) is None
+    assert "7 days old (var pql_learned_score_refit_days: 7)" in reason(
+        fitted, "abc", date(2026, 4, 8), 7
+    )
+    assert "before the last fit" in reason(fitted, "abc", date(2026, 3, 30), 7)
+    assert reason(fitted, "abc", date(2026, 4, 1), 0) is not None  # 0: every run
+    with pytest.raises(ValueError, match="pql_learned_score_refit_days"):
+        learned.Settings(refit_days=-1)
+
+
+def test_a_kept_fit_scores_a_new_day_as_a_refit_on_the_same_cutoff_would():
+    """Day 1 fits; day 2 (new current points, refit not due) keeps the fit and scores the new
+    day with it: the scores equal those of the day-1 inputs' fit applied to day 2's entities,
+    and the fit records are the same. Once due, or with another configuration, it refits."""
+    points, values = synthetic()
+    settings = learned.Settings(min_examples=20, window_days=7, refit_days=7)
+    day1 = date(2026, 4, 1)
+    first = learned.learned_score_records(
+        ["d"], lambda _: (points, values), CONFIG_ROWS, [], settings, as_of=day1
+    )
+    (model_record,) = by_type(first, "model")
+    assert model_record["status"] == "trained"
+    assert model_record["fitted_as_of_date"] == day1
+    assert model_record["message"] == "refitted: no earlier fit"
+
+    day2 = day1 + timedelta(days=1)
+    current = [
+        {**p, "entity_id": f"new_{i}", "as_of_date": day2}
+        for i, p in enumerate([p for p in points if p["point_kind"] == "current"] * 3)
+    ]
+    current_values = learned.Features.from_mapping(
+        {
+            (p["entity_id"], day2): {"signal:projects_created": i * 3, "usage:event_count_7d": i}
+            for i, p in enumerate(current)
+        }
+    )
+
+    def no_full_load(_):
+        raise AssertionError("a kept fit must not load the training data")
+
+    previous = [r for r in first if r["record_type"] != "score"]
+    kept = learned.learned_score_records(
+        ["d"],
+        no_full_load,
+        CONFIG_ROWS,
+        [],
+        settings,
+        previous=previous,
+        load_current=lambda _: (current, current_values),
+        as_of=day2,
+    )
+    (kept_model,) = by_type(kept, "model")
+    assert kept_model["message"].startswith("kept the fit of 2026-04-01")
+    assert kept_model["model_state"] == model_record["model_state"]
+    for record_type in learned.FIT_RECORD_TYPES:
+        assert by_type(kept, record_type) == by_type(first, record_type)
+
+    _, state = learned.fit_definition(
+        "d",
+        points,
+        values,
+        CATALOG,
+        {"signal:projects_created": SIGNALS["signal:projects_created"]},
+        settings,
+    )
+    expected = learned.score_definition("d", state, current, current_values, CATALOG, settings)
+    assert len(expected) == 3
+    assert by_type(kept, "score") == expected
+    assert [r["as_of_date"] for r in expected] == [day2] * 3
+
+    due = day1 + timedelta(days=7)
+    refitted = learned.learned_score_records(
+        ["d"], lambda _: (points, values), CONFIG_ROWS, [], settings, previous=previous, as_of=due
+    )
+    assert "is 7 days old" in by_type(refitted, "model")[0]["message"]
+    reconfigured = [{**CONFIG_ROWS[0], "threshold": 5}]
+    changed = learned.learned_score_records(
+        ["d"], lambda _: (points, values), reconfigured, [], settings, previous=previous, as_of=day2
+    )
+    assert "configuration changed" in by_type(changed, "model")[0]["message"]
+    removed = learned.learned_score_records(
+        [], no_full_load, [], [], settings, previous=previous, as_of=day2
+    )
+    assert [(r["record_type"], r["status"]) for r in removed] == [("model", "removed")]
+
+
 def test_the_enabled_switch_names_the_targets_of_the_macro():
     macro = (REPO_ROOT / "macros/pql_python_models_supported.sql").read_text()
     models = REPO_ROOT / "models/intermediate/learned_score/_int_learned_score__models.yml"

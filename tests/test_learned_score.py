@@ -398,13 +398,17 @@ def test_features_from_truncated_data_are_equal(built, truncated_features):
 
 @pytest.fixture(scope="module")
 def trained_twice(built, tmp_path_factory):
-    """A copy of the small warehouse retrained twice with a low minimum; scores after each."""
+    """A copy of the small warehouse retrained with a low minimum, then run again on the same
+    data (no refit due: the fit is kept), then fully refreshed (refitted); scores after each,
+    and the model records' messages."""
     work_dir = tmp_path_factory.mktemp("learned_twice")
     db = work_dir / "pql.duckdb"
     shutil.copyfile(built.db, db)
-    scores = []
-    for _ in range(2):
-        run_dbt(["run", "--select", *RETRAIN_SELECTION, "--vars", TRAINABLE_VARS], db, work_dir)
+    scores, messages = [], []
+    for extra in ([], [], ["--full-refresh"]):
+        run_dbt(
+            ["run", "--select", *RETRAIN_SELECTION, "--vars", TRAINABLE_VARS, *extra], db, work_dir
+        )
         scores.append(
             query(
                 db,
@@ -413,13 +417,28 @@ def trained_twice(built, tmp_path_factory):
                 "from main_intermediate.int_learned_scores order by definition_id, entity_id",
             )
         )
-    return db, scores
+        messages.append(
+            query(
+                db,
+                "select definition_id, status, message from main_intermediate."
+                "int_learned_score_fitted where record_type = 'model' order by definition_id",
+            )
+        )
+    return db, scores, messages
 
 
 def test_two_builds_give_identical_scores(trained_twice):
-    db, (first, second) = trained_twice
+    """Refitted twice on the same data (the first run and a full refresh), and kept in between
+    (no refit due): the same scores each time, so a kept fit scores as a refit on the same data
+    cutoff does."""
+    db, (first, kept, refitted), (_, kept_messages, refit_messages) = trained_twice
     assert len(first) > 50
-    assert first == second
+    assert first == refitted
+    assert kept == first
+    trained = [m for m in kept_messages if m[1] == "trained"]
+    assert trained
+    assert all(m[2].startswith("kept the fit of ") for m in kept_messages)
+    assert all(m[2] == "refitted: no earlier fit" for m in refit_messages)
     trained = query(
         db,
         "select definition_id from main_marts.rpt_learned_score_validation "

@@ -13,70 +13,72 @@
     Incremental: every (entity, day) that received an event since the watermark (a late event, a
     late identify that stitched old anonymous events, a late link that attributed old events) is
     recomputed whole from the clean stream, so distinct user counts stay exact. -#}
+{%- set since = incremental_since('last_resolved_received_at') -%}
+
 with
 
-events as (
-    select * from {{ ref('int_events_resolved') }}
-),
-
-entity_events as (
-    select
-        'user' as entity,
-        user_id as entity_id,
-        occurred_date,
-        occurred_at,
-        event_name,
-        user_id,
-        anonymous_id,
-        false as is_linked,
-        resolved_received_at
-    from events
-    where user_id is not null
-
-    union all
-
-    select
-        'account' as entity,
-        account_id as entity_id,
-        occurred_date,
-        occurred_at,
-        event_name,
-        user_id,
-        anonymous_id,
-        account_source = 'single_account' as is_linked,
-        resolved_received_at
-    from events
-    where account_id is not null
-),
-
 {% if is_incremental() %}
+    new_events as (
+        select
+            user_id,
+            account_id,
+            occurred_date
+        from {{ ref('int_events_resolved') }}
+        where resolved_received_at > {{ since }}
+    ),
+
     touched_days as (
         select distinct
-            entity,
-            entity_id,
+            'user' as entity,
+            user_id as entity_id,
             occurred_date
-        from entity_events
-        where resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
-    ),
+        from new_events
+        where user_id is not null
 
-    batch as (
-        {#- A semi-join: with an inner join DuckDB pre-aggregates the whole stream first. -#}
-        select *
-        from entity_events
-        where exists (
-            select 1
-            from touched_days
-            where
-                touched_days.entity = entity_events.entity
-                and touched_days.entity_id = entity_events.entity_id
-                and touched_days.occurred_date = entity_events.occurred_date
-        )
-    ),
-{% else %}
-    batch as (
-        select * from entity_events
+        union all
+
+        select distinct
+            'account' as entity,
+            account_id as entity_id,
+            occurred_date
+        from new_events
+        where account_id is not null
     ),
 {% endif %}
+
+batch as (
+    {#- Each entity's events, in a full build all of them; in an incremental run those of the
+        touched days: a semi-join per entity on the stream itself (with an inner join DuckDB
+        pre-aggregates the whole stream first; a stream CTE read twice would be materialized
+        whole). -#}
+    {%- for entity in ['user', 'account'] %}
+        select
+            '{{ entity }}' as entity,
+            events.{{ entity }}_id as entity_id,
+            events.occurred_date,
+            events.occurred_at,
+            events.event_name,
+            events.user_id,
+            events.anonymous_id,
+            {{ "events.account_source = 'single_account'" if entity == 'account' else 'false' }}
+                as is_linked,
+            events.resolved_received_at
+        from {{ ref('int_events_resolved') }} as events
+        where
+            events.{{ entity }}_id is not null
+        {% if is_incremental() %}
+            and exists (
+                select 1
+                from touched_days
+                where
+                    touched_days.entity = '{{ entity }}'
+                    and touched_days.entity_id = events.{{ entity }}_id
+                    and touched_days.occurred_date = events.occurred_date
+            )
+        {% endif %}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
 
 final as (
     select

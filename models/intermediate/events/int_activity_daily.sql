@@ -46,23 +46,31 @@ with
     ),
 {% endif %}
 
-batch as (
-    {#- Each entity's events, in a full build all of them; in an incremental run those of the
-        touched days: a semi-join per entity on the stream itself (with an inner join DuckDB
-        pre-aggregates the whole stream first; a stream CTE read twice would be materialized
-        whole). -#}
+final as (
+    {#- Per entity, its events (in an incremental run those of the touched days: a semi-join on
+        the stream itself; with an inner join DuckDB pre-aggregates the whole stream first, and
+        a stream CTE read twice would be materialized whole), aggregated per entity: a user's
+        day has one active user, so only accounts pay for the distinct counts. -#}
     {%- for entity in ['user', 'account'] %}
         select
             '{{ entity }}' as entity,
             events.{{ entity }}_id as entity_id,
-            events.occurred_date,
-            events.occurred_at,
+            events.occurred_date as activity_date,
             events.event_name,
-            events.user_id,
-            events.anonymous_id,
-            {{ "events.account_source = 'single_account'" if entity == 'account' else 'false' }}
-                as is_linked,
-            events.resolved_received_at
+            count(*) as event_count,
+            {% if entity == 'account' -%}
+                sum(case when events.account_source = 'single_account' then 1 else 0 end)
+                    as linked_event_count,
+                count(distinct events.user_id) as active_user_count,
+                count(distinct coalesce(events.user_id, events.anonymous_id)) as active_visitor_count,
+            {%- else -%}
+                sum(0) as linked_event_count,
+                cast(1 as {{ dbt.type_bigint() }}) as active_user_count,
+                cast(1 as {{ dbt.type_bigint() }}) as active_visitor_count,
+            {%- endif %}
+            min(events.occurred_at) as first_event_at,
+            max(events.occurred_at) as last_event_at,
+            max(events.resolved_received_at) as last_resolved_received_at
         from {{ ref('int_events_resolved') }} as events
         where
             events.{{ entity }}_id is not null
@@ -76,29 +84,12 @@ batch as (
                     and touched_days.occurred_date = events.occurred_date
             )
         {% endif %}
+        group by
+            events.{{ entity }}_id,
+            events.occurred_date,
+            events.event_name
         {{ 'union all' if not loop.last }}
     {%- endfor %}
-),
-
-final as (
-    select
-        entity,
-        entity_id,
-        occurred_date as activity_date,
-        event_name,
-        count(*) as event_count,
-        sum(case when is_linked then 1 else 0 end) as linked_event_count,
-        count(distinct user_id) as active_user_count,
-        count(distinct coalesce(user_id, anonymous_id)) as active_visitor_count,
-        min(occurred_at) as first_event_at,
-        max(occurred_at) as last_event_at,
-        max(resolved_received_at) as last_resolved_received_at
-    from batch
-    group by
-        entity,
-        entity_id,
-        occurred_date,
-        event_name
 )
 
 select * from final

@@ -17,8 +17,8 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_identities_observed",
     "main_intermediate.int_event_rows_classified",
     "main_intermediate.int_events_resolved",
-    "main_intermediate.int_user_activity_daily",
-    "main_intermediate.int_account_activity_daily",
+    "main_intermediate.int_activity_daily",
+    "main_intermediate.int_milestones_reached",
     "main_intermediate.int_usage_windows",
 )
 DOWNSTREAM = (
@@ -30,6 +30,9 @@ DOWNSTREAM = (
     "main_intermediate.int_account_team_expansion",
     "main_marts.dim_users",
     "main_marts.dim_accounts",
+    "main_intermediate.int_funnel_steps",
+    "main_marts.fct_user_funnel",
+    "main_marts.fct_account_funnel",
 )
 
 # Tracks appended right after the first build, each with a bad load or event time, and the
@@ -431,8 +434,8 @@ def test_late_identify_stitches_events_loaded_before_it(incremental_and_full):
     assert stitched > 0
     daily = scalar(
         inc_db,
-        """select count(*) from main_intermediate.int_user_activity_daily
-           where user_id = ? and activity_date <= ?::date""",
+        """select count(*) from main_intermediate.int_activity_daily
+           where entity = 'user' and entity_id = ? and activity_date <= ?::date""",
         [injected["user_id"], first_cut],
     )
     assert daily > 0
@@ -492,8 +495,9 @@ def _lands_on_its_own_day(db, event_id: str, event_name: str) -> bool:
     landed = scalar(
         db,
         """select count(*) from main_intermediate.int_events_resolved as events
-           inner join main_intermediate.int_user_activity_daily as daily
-             on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
+           inner join main_intermediate.int_activity_daily as daily
+             on daily.entity = 'user' and events.user_id = daily.entity_id
+            and events.occurred_date = daily.activity_date
             and daily.event_name = ?
            where events.event_id = ?""",
         [event_name, event_id],
@@ -530,8 +534,9 @@ def test_late_group_call_attributes_events_loaded_before_it(incremental_and_full
     assert events > 0
     daily = scalar(
         inc_db,
-        """select sum(linked_event_count) from main_intermediate.int_account_activity_daily
-           where account_id = 'late-account-1' and activity_date <= ?::date""",
+        """select sum(linked_event_count) from main_intermediate.int_activity_daily
+           where entity = 'account' and entity_id = 'late-account-1'
+             and activity_date <= ?::date""",
         [first_cut],
     )
     assert daily >= events
@@ -558,11 +563,11 @@ def test_event_received_days_late_attributes_older_days_from_its_load(incrementa
             db,
             """select
                    (select max(last_resolved_received_at)
-                    from main_intermediate.int_user_activity_daily
-                    where user_id = ? and activity_date = ?),
+                    from main_intermediate.int_activity_daily
+                    where entity = 'user' and entity_id = ? and activity_date = ?),
                    (select sum(linked_event_count)
-                    from main_intermediate.int_account_activity_daily
-                    where account_id = ? and activity_date = ?)""",
+                    from main_intermediate.int_activity_daily
+                    where entity = 'account' and entity_id = ? and activity_date = ?)""",
             [
                 injected["context_user_id"],
                 injected["uncovered_date"],

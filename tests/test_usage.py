@@ -254,11 +254,11 @@ def test_team_expansion_active_seats_and_growth(built, windows):
 
 
 @pytest.mark.parametrize(
-    ("relation", "entity", "entity_filter"),
+    ("entity", "entity_column", "entity_filter"),
     [
-        ("int_user_milestones_reached", "user_id", "user_id is not null"),
+        ("user", "user_id", "user_id is not null"),
         (
-            "int_account_milestones_reached",
+            "account",
             "account_id",
             "account_id is not null"
             " and (user_id is null or user_id not in (select user_id from internal_users))",
@@ -266,20 +266,21 @@ def test_team_expansion_active_seats_and_growth(built, windows):
     ],
 )
 def test_milestones_reached_as_of_each_date_equal_a_recompute(
-    built, relation, entity, entity_filter
+    built, entity, entity_column, entity_filter
 ):
     """`known_date <= d` says exactly which milestones the data available on d showed."""
     expected = f"""
-        select distinct known.{entity}, milestones.milestone_id, known.as_of_date
+        select distinct known.{entity_column}, milestones.milestone_id, known.as_of_date
         from known
         inner join main_config.activation_milestones as milestones
             on known.event_name = milestones.event_name
         where {entity_filter}
     """
     model = f"""
-        select model.{entity}, model.milestone_id, as_of_dates.as_of_date
-        from {INT}.{relation} as model
+        select model.entity_id, model.milestone_id, as_of_dates.as_of_date
+        from {INT}.int_milestones_reached as model
         inner join as_of_dates on model.known_date <= as_of_dates.as_of_date
+        where model.entity = '{entity}'
     """
     differing = scalar(
         built.db,
@@ -290,7 +291,8 @@ def test_milestones_reached_as_of_each_date_equal_a_recompute(
             + (select count(*) from (select * from model except select * from expected))
         """,
     )
-    assert scalar(built.db, f"select count(*) from {INT}.{relation}") > 0
+    rows = f"select count(*) from {INT}.int_milestones_reached where entity = '{entity}'"
+    assert scalar(built.db, rows) > 0
     assert differing == 0
 
 

@@ -59,12 +59,8 @@ team as (
     select * from {{ ref('int_account_team_expansion') }}
 ),
 
-user_milestones as (
-    select * from {{ ref('int_user_milestones_reached') }}
-),
-
-account_milestones as (
-    select * from {{ ref('int_account_milestones_reached') }}
+milestones_reached as (
+    select * from {{ ref('int_milestones_reached') }}
 ),
 
 identifies as (
@@ -225,38 +221,20 @@ measured_values as (
     {%- endfor %}
 ),
 
-milestones_known as (
-    select
-        'user' as entity,
-        user_id as entity_id,
-        milestone_id,
-        known_date
-    from user_milestones
-
-    union all
-
-    select
-        'account' as entity,
-        account_id as entity_id,
-        milestone_id,
-        known_date
-    from account_milestones
-),
-
 milestone_values as (
     select
         entity_dates.definition_id,
         entity_dates.entity,
         entity_dates.entity_id,
         entity_dates.as_of_date,
-        'milestone:' || milestones_known.milestone_id as feature_name,
+        'milestone:' || milestones_reached.milestone_id as feature_name,
         1 as feature_value
     from entity_dates
-    inner join milestones_known
+    inner join milestones_reached
         on
-            entity_dates.entity = milestones_known.entity
-            and entity_dates.entity_id = milestones_known.entity_id
-            and entity_dates.as_of_date >= milestones_known.known_date
+            entity_dates.entity = milestones_reached.entity
+            and entity_dates.entity_id = milestones_reached.entity_id
+            and entity_dates.as_of_date >= milestones_reached.known_date
 ),
 
 user_emails_known as (

@@ -19,6 +19,9 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_events_resolved",
     "main_intermediate.int_user_activity_daily",
     "main_intermediate.int_account_activity_daily",
+    "main_intermediate.int_signal_contributions_daily",
+    "main_intermediate.int_pql_signal_intervals",
+    "main_intermediate.int_pql_score_changes",
 )
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
@@ -570,3 +573,32 @@ def test_event_received_days_late_attributes_older_days_from_its_load(incrementa
         )[0]
         assert days[0] == injected["context_loaded_at"]
         assert days[1] >= 1
+
+
+def test_late_committed_event_moves_a_signal_value_incrementally(incremental_and_full):
+    """The row the loader committed late (inside the lookback) reaches the threshold engine on
+    the incremental run: its user's reports_shared count rises on the day it happened, and the
+    user's score changes are recomputed with it (their watermark is its load)."""
+    inc_db, _, _, _ = incremental_and_full
+    user_id, occurred_date, received_at = query(
+        inc_db,
+        """select user_id, occurred_date, resolved_received_at
+           from main_intermediate.int_events_resolved where event_id = 'late-commit-1'""",
+    )[0]
+    values = query(
+        inc_db,
+        """select valid_from, signal_value from main_intermediate.int_pql_signal_intervals
+           where definition_id = 'self_serve_to_paid' and signal_id = 'reports_shared'
+             and entity_id = ? and valid_from <= ?
+           order by valid_from desc limit 2""",
+        [user_id, occurred_date],
+    )
+    assert values[0][0] == occurred_date
+    assert len(values) == 1 or values[0][1] > values[1][1]
+    watermark = scalar(
+        inc_db,
+        """select max(last_resolved_received_at) from main_intermediate.int_pql_score_changes
+           where definition_id = 'self_serve_to_paid' and entity_id = ?""",
+        [user_id],
+    )
+    assert watermark >= received_at

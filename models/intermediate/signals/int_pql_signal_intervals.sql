@@ -10,15 +10,65 @@
     is met while the value is at least threshold and at most threshold_max (when set). The
     weight factor is 1 while it is met, var pql_signal_decay_weight for lifespan_days after it
     stops being met, else 0. -#}
+{#- Incremental per entity: the intervals of every definition and entity with a contribution
+    recomputed since the watermark (a new or late event, a stitched one) are recomputed whole;
+    every other entity keeps its rows, which already hold the future (a window closing, a decay
+    ending, as dated intervals). A changed configuration (config_hash) rebuilds every row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset() }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
 {%- set double = type_double() -%}
+{%- set rebuild = pql_engine_rebuilds() %}
 with
 
 config as (
     select * from {{ ref('int_pql_config_validated') }}
 ),
 
-contributions as (
-    select * from {{ ref('int_signal_contributions_daily') }}
+{% if rebuild %}
+    contributions as (
+        select * from {{ ref('int_signal_contributions_daily') }}
+    ),
+{% else %}
+    touched_entities as (
+        select distinct
+            definition_id,
+            entity_id
+        from {{ ref('int_signal_contributions_daily') }}
+        where last_resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
+    ),
+
+    contributions as (
+        select *
+        from {{ ref('int_signal_contributions_daily') }} as stored
+        where exists (
+            select 1
+            from touched_entities
+            where
+                touched_entities.definition_id = stored.definition_id
+                and touched_entities.entity_id = stored.entity_id
+        )
+    ),
+{% endif %}
+
+entity_watermarks as (
+    select
+        definition_id,
+        entity_id,
+        max(last_resolved_received_at) as last_resolved_received_at
+    from contributions
+    group by definition_id, entity_id
+),
+
+config_version as (
+    {{ pql_engine_config_hash_query() }}
 ),
 
 settings as (
@@ -428,12 +478,25 @@ faded as (
         )
 ),
 
-final as (
+weighted_spans as (
     select * from meeting
     union all
     select * from decaying
     union all
     select * from faded
+),
+
+final as (
+    select
+        weighted_spans.*,
+        entity_watermarks.last_resolved_received_at,
+        config_version.config_hash
+    from weighted_spans
+    inner join entity_watermarks
+        on
+            weighted_spans.definition_id = entity_watermarks.definition_id
+            and weighted_spans.entity_id = entity_watermarks.entity_id
+    cross join config_version
 )
 
 select * from final

@@ -34,12 +34,21 @@
     {{ return(outdated > 0) }}
 {%- endmacro %}
 
-{#- The pre-hook of the engine's incremental models: on an incremental run, delete the stored
-    rows made under another configuration (all of them when the configuration changed), which
-    the run then rebuilds in full (pql_engine_rebuilds). -#}
+{#- The pre-hook of the engine's incremental models. Nothing on a full build or on an ordinary
+    incremental run; only when the configuration changed (pql_engine_rebuilds) does it remove
+    the stored rows made under another configuration, which the run then rebuilds in full.
+    Where the keyed strategy is delete+insert (DuckDB, PostgreSQL, Databricks on Delta) that is
+    a delete of those rows. dbt-spark's tables without Delta cannot delete (pql's strategy there
+    is the keyed replacement of insert_overwrite): there the table is truncated, which is the
+    same, since a run stamps the configuration now on every row it writes and every row of a
+    table is either rebuilt or untouched, so all its rows carry one config_hash. -#}
 {% macro pql_engine_config_reset() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where config_hash != ({{ pql_engine_config_hash_query() }})
+    {%- if is_incremental() and pql_engine_rebuilds() -%}
+        {%- if pql_incremental_strategy() == 'delete+insert' -%}
+            delete from {{ this }}
+            where config_hash != ({{ pql_engine_config_hash_query() }})
+        {%- else -%}
+            truncate table {{ this }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

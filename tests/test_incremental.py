@@ -6,6 +6,7 @@ listed and warned about."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import duckdb
@@ -23,6 +24,9 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_pql_signal_intervals",
     "main_intermediate.int_pql_score_changes",
 )
+ENGINE_MODELS = tuple(m for m in INCREMENTAL_MODELS if "pql" in m or "signal" in m)
+# The engine models and what lies between them and the state history.
+ENGINE_SELECTION = "int_signal_contributions_daily+,+int_pql_states_evaluated"
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
     "main_intermediate.int_anonymous_ids_stitched",
@@ -604,3 +608,66 @@ def test_late_committed_event_moves_a_signal_value_incrementally(incremental_and
         [user_id],
     )
     assert watermark >= received_at
+
+
+def _config_resets(log_text: str) -> set[str]:
+    """The engine models whose configuration reset (pql_engine_config_reset) ran: a delete of
+    the rows stored under another config_hash."""
+    return set(re.findall(r'delete from \S*?"?(int_\w+)"?\s+where config_hash', log_text))
+
+
+def _engine_run(db, work_dir, *extra: str) -> str:
+    """Run the engine's models on `db`; return what the run wrote to dbt.log."""
+    log = work_dir / "logs" / "dbt.log"
+    offset = log.stat().st_size if log.exists() else 0
+    run_dbt(["run", "--select", ENGINE_SELECTION, *extra], db, work_dir)
+    with log.open() as handle:
+        handle.seek(offset)
+        return handle.read()
+
+
+@pytest.fixture(scope="module")
+def config_changed(tmp_path_factory, built):
+    """The built small warehouse run again with no new data and the same configuration, then
+    with var pql_signal_decay_weight changed (plain incremental runs, no --full-refresh);
+    and a copy built with --full-refresh under the changed var."""
+    changed = ["--vars", "{pql_signal_decay_weight: 0.25}"]
+    inc_dir = tmp_path_factory.mktemp("config_inc")
+    inc_db = inc_dir / "pql.duckdb"
+    inc_db.write_bytes(built.db.read_bytes())
+    unchanged_log = _engine_run(inc_db, inc_dir)
+    changed_log = _engine_run(inc_db, inc_dir, *changed)
+    full_dir = tmp_path_factory.mktemp("config_full")
+    full_db = full_dir / "pql.duckdb"
+    full_db.write_bytes(built.db.read_bytes())
+    _engine_run(full_db, full_dir, "--full-refresh", *changed)
+    return inc_db, full_db, unchanged_log, changed_log
+
+
+def test_ordinary_incremental_run_deletes_nothing_by_configuration(config_changed):
+    """Adapters without DELETE (dbt-spark without Delta) run the same hook: it must be empty
+    unless the configuration changed."""
+    _, _, unchanged_log, changed_log = config_changed
+    assert "int_pql_score_changes" in unchanged_log
+    assert _config_resets(unchanged_log) == set()
+    assert _config_resets(changed_log) == {m.split(".")[1] for m in ENGINE_MODELS}
+
+
+@pytest.mark.parametrize("relation", (*ENGINE_MODELS, "main_intermediate.int_pql_states_evaluated"))
+def test_configuration_change_rebuilds_like_a_full_refresh(config_changed, built, relation):
+    inc_db, full_db, _, _ = config_changed
+    assert scalar(full_db, f"select count(*) from {relation}") > 0
+    assert _rows_differing(inc_db, full_db, relation) == (0, 0)
+    if relation != "main_intermediate.int_pql_states_evaluated":
+        # every row carries the new configuration's hash, none the one built before
+        hashes = query(inc_db, f"select distinct config_hash from {relation}")
+        assert len(hashes) == 1
+        assert hashes != query(built.db, f"select distinct config_hash from {relation}")
+
+
+def test_configuration_change_changes_the_decaying_weight(config_changed, built):
+    """The changed var reached the rows: decaying intervals now carry the new factor."""
+    inc_db, _, _, _ = config_changed
+    factors = "select distinct factor from main_intermediate.int_pql_signal_intervals order by 1"
+    assert [row[0] for row in query(built.db, factors)] == [0.0, 0.5, 1.0]
+    assert [row[0] for row in query(inc_db, factors)] == [0.0, 0.25, 1.0]

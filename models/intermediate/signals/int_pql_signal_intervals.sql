@@ -430,7 +430,7 @@ meeting as (
         next_change_date as valid_to,
         signal_value,
         is_met,
-        1.0 as factor
+        cast(1 as {{ double }}) as factor
     from decay_bounded
     where is_met
 ),
@@ -448,7 +448,7 @@ decaying as (
         end as valid_to,
         signal_value,
         is_met,
-        {{ var('pql_signal_decay_weight') }} as factor
+        cast({{ var('pql_signal_decay_weight') }} as {{ double }}) as factor
     from decay_bounded
     where not is_met and decay_until > change_date
 ),
@@ -466,7 +466,7 @@ faded as (
         next_change_date as valid_to,
         signal_value,
         is_met,
-        0.0 as factor
+        cast(0 as {{ double }}) as factor
     from decay_bounded
     where
         not is_met

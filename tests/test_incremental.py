@@ -237,6 +237,33 @@ def _inject_late_context_event(db, late_received_at, loaded_through, other_than)
     }
 
 
+LATE_COMMITTED_REPORTS = 3
+
+
+def _user_without_reports_shared(db, at) -> str:
+    """A user whose events count for self_serve_to_paid, with a track that has an account, and
+    who shared no report in the 14 days up to `at` (as built so far)."""
+    return scalar(
+        db,
+        """
+        select contributions.entity_id
+        from main_intermediate.int_signal_contributions_daily as contributions
+        inner join raw.tracks on contributions.entity_id = tracks.user_id
+        where contributions.definition_id = 'self_serve_to_paid'
+          and tracks.context_group_id is not null
+          and contributions.entity_id not in (
+              select user_id from main_intermediate.int_events_resolved
+              where event_name = 'report_shared' and user_id is not null
+                and occurred_date between ?::date - 13 and ?::date
+          )
+        group by contributions.entity_id
+        order by count(*) desc, contributions.entity_id
+        limit 1
+        """,
+        [at, at],
+    )
+
+
 @pytest.fixture(scope="module")
 def incremental_and_full(tmp_path_factory, small_raw):
     lookback_days = 3
@@ -289,21 +316,30 @@ def incremental_and_full(tmp_path_factory, small_raw):
     injected |= _inject_late_context_event(
         inc_db, max_received + timedelta(minutes=3), first_cut, injected["linked_user_id"]
     )
-    # A row the loader committed late: received before the previous run's high-water mark
-    # (second_cut) but inside the lookback, so only the lookback brings it in.
+    # Rows the loader committed late: received before the previous run's high-water mark
+    # (second_cut) but inside the lookback, so only the lookback brings them in. Three reports
+    # shared on one day by a user who shared none in the 14 days up to it: they alone meet
+    # self_serve_to_paid's reports_shared (3 in 14 days), so they move the user's score.
     committed_late_at = second_cut - timedelta(days=lookback_days - 1)
+    late_user = _user_without_reports_shared(inc_db, committed_late_at)
     with duckdb.connect(str(inc_db)) as con:
-        con.execute(
-            """
-            insert into raw.tracks
-            select 'late-commit-1', anonymous_id, user_id, 'Report Shared',
-                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
-            from raw.tracks
-            where user_id is not null and context_group_id is not null
-            order by id limit 1
-            """,
-            [committed_late_at, committed_late_at],
-        )
+        for number in range(1, LATE_COMMITTED_REPORTS + 1):
+            con.execute(
+                """
+                insert into raw.tracks
+                select ?, anonymous_id, user_id, 'Report Shared',
+                       strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+                from raw.tracks
+                where user_id = ? and context_group_id is not null
+                order by id limit 1
+                """,
+                [
+                    f"late-commit-{number}",
+                    committed_late_at,
+                    committed_late_at,
+                    late_user,
+                ],
+            )
     run_dbt(["build"], inc_db, inc_dir)
 
     full_dir = tmp_path_factory.mktemp("full")
@@ -579,35 +615,67 @@ def test_event_received_days_late_attributes_older_days_from_its_load(incrementa
         assert days[1] >= 1
 
 
-def test_late_committed_event_moves_a_signal_value_incrementally(incremental_and_full):
-    """The row the loader committed late (inside the lookback) reaches the threshold engine on
-    the incremental run: its user's reports_shared count changes on the day it happened, and the
-    user's score changes are recomputed with it (their watermark is its load)."""
+def test_late_committed_events_move_a_score_incrementally(incremental_and_full):
+    """The rows the loader committed late (inside the lookback) reach the threshold engine on
+    the incremental run: alone they meet the user's reports_shared on the day they happened, so
+    the user's behaviour score rises by the signal's weight that day. Had the engine missed
+    them, the signal would not be met (the user shared no other report in the window)."""
     inc_db, _, _, _ = incremental_and_full
-    user_id, occurred_date, received_at = query(
+    planted = query(
         inc_db,
-        """select user_id, occurred_date, resolved_received_at
-           from main_intermediate.int_events_resolved where event_id = 'late-commit-1'""",
+        """select min(user_id), max(user_id), min(occurred_date), max(resolved_received_at),
+                  count(*)
+           from main_intermediate.int_events_resolved where event_id like 'late-commit-%'""",
     )[0]
-    values = query(
+    user_id, same_user, occurred_date, received_at, count = planted
+    assert (same_user, count) == (user_id, LATE_COMMITTED_REPORTS)
+    others = scalar(
         inc_db,
-        """select valid_from, signal_value from main_intermediate.int_pql_signal_intervals
+        """select count(*) from main_intermediate.int_events_resolved
+           where user_id = ? and event_name = 'report_shared'
+             and event_id not like 'late-commit-%'
+             and occurred_date between ?::date - 13 and ?::date""",
+        [user_id, occurred_date, occurred_date],
+    )
+    assert others == 0
+    met = query(
+        inc_db,
+        """select signal_value, is_met, factor from main_intermediate.int_pql_signal_intervals
            where definition_id = 'self_serve_to_paid' and signal_id = 'reports_shared'
-             and entity_id = ? and valid_from <= ?
-           order by valid_from desc limit 2""",
+             and entity_id = ? and valid_from = ?""",
         [user_id, occurred_date],
     )
-    # A new interval starts the day it happened, and it counts (an older event may leave the
-    # 14-day window the same day, so the value need not rise).
-    assert values[0][0] == occurred_date
-    assert values[0][1] >= 1
-    watermark = scalar(
+    assert met == [(LATE_COMMITTED_REPORTS, True, 1.0)]
+    # The user's score on that day has a change and is the weighted sum of the signals then
+    # active, the newly met reports_shared among them.
+    score = query(
         inc_db,
-        """select max(last_resolved_received_at) from main_intermediate.int_pql_score_changes
-           where definition_id = 'self_serve_to_paid' and entity_id = ?""",
-        [user_id],
+        """select behaviour_score, last_resolved_received_at
+           from main_intermediate.int_pql_score_changes
+           where definition_id = 'self_serve_to_paid' and entity_id = ? and change_date = ?""",
+        [user_id, occurred_date],
     )
-    assert watermark >= received_at
+    weighted = query(
+        inc_db,
+        """select sum(config.weight * intervals.factor),
+                  sum(case when intervals.signal_id = 'reports_shared'
+                      then config.weight * intervals.factor end)
+           from main_intermediate.int_pql_signal_intervals as intervals
+           inner join (
+               select distinct definition_id, signal_id, weight
+               from main_intermediate.int_pql_config_validated
+           ) as config
+             on intervals.definition_id = config.definition_id
+            and intervals.signal_id = config.signal_id
+           where intervals.definition_id = 'self_serve_to_paid' and intervals.entity_id = ?
+             and intervals.valid_from <= ?
+             and (intervals.valid_to is null or intervals.valid_to > ?)""",
+        [user_id, occurred_date, occurred_date],
+    )[0]
+    assert weighted[1] > 0
+    assert len(score) == 1
+    assert score[0][0] == pytest.approx(weighted[0])
+    assert score[0][1] >= received_at
 
 
 def _config_resets(log_text: str) -> set[str]:

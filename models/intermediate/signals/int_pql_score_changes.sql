@@ -44,11 +44,7 @@ definitions as (
     from config
 ),
 
-{% if rebuild %}
-    intervals as (
-        select * from {{ ref('int_pql_signal_intervals') }}
-    ),
-{% else %}
+{% if not rebuild %}
     stored_entities as (
         select distinct
             definition_id,
@@ -89,41 +85,11 @@ definitions as (
                 )
             )
     ),
-
-    touched_entities as (
-        select
-            definition_id,
-            entity_id
-        from {{ ref('int_pql_signal_intervals') }}
-        where last_resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
-        union distinct
-        select
-            definition_id,
-            entity_id
-        from changed_attributes
-    ),
-
-    intervals as (
-        select *
-        from {{ ref('int_pql_signal_intervals') }} as stored
-        where exists (
-            select 1
-            from touched_entities
-            where
-                touched_entities.definition_id = stored.definition_id
-                and touched_entities.entity_id = stored.entity_id
-        )
-    ),
 {% endif %}
 
-entity_watermarks as (
-    select
-        definition_id,
-        entity_id,
-        max(last_resolved_received_at) as last_resolved_received_at
-    from intervals
-    group by definition_id, entity_id
-),
+{{ pql_engine_entity_rows(
+    'intervals', ref('int_pql_signal_intervals'), rebuild, also_touched='changed_attributes'
+) }}
 
 config_version as (
     {{ pql_engine_config_hash_query() }}

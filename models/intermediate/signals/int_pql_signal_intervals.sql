@@ -32,40 +32,7 @@ config as (
     select * from {{ ref('int_pql_config_validated') }}
 ),
 
-{% if rebuild %}
-    contributions as (
-        select * from {{ ref('int_signal_contributions_daily') }}
-    ),
-{% else %}
-    touched_entities as (
-        select distinct
-            definition_id,
-            entity_id
-        from {{ ref('int_signal_contributions_daily') }}
-        where last_resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
-    ),
-
-    contributions as (
-        select *
-        from {{ ref('int_signal_contributions_daily') }} as stored
-        where exists (
-            select 1
-            from touched_entities
-            where
-                touched_entities.definition_id = stored.definition_id
-                and touched_entities.entity_id = stored.entity_id
-        )
-    ),
-{% endif %}
-
-entity_watermarks as (
-    select
-        definition_id,
-        entity_id,
-        max(last_resolved_received_at) as last_resolved_received_at
-    from contributions
-    group by definition_id, entity_id
-),
+{{ pql_engine_entity_rows('contributions', ref('int_signal_contributions_daily'), rebuild) }}
 
 config_version as (
     {{ pql_engine_config_hash_query() }}

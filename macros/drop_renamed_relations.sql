@@ -5,6 +5,12 @@
     {#- old name, the layer (custom schema) it was built in, the name that replaced it -#}
     {%- set renamed = [
         {'old': 'int_events_deduplicated', 'layer': 'intermediate', 'new': 'int_events_resolved'},
+        {'old': 'int_user_usage_windows', 'layer': 'intermediate', 'new': 'int_usage_windows'},
+        {'old': 'int_account_usage_windows', 'layer': 'intermediate', 'new': 'int_usage_windows'},
+        {'old': 'int_user_activity_daily', 'layer': 'intermediate', 'new': 'int_activity_daily'},
+        {'old': 'int_account_activity_daily', 'layer': 'intermediate', 'new': 'int_activity_daily'},
+        {'old': 'int_user_milestones_reached', 'layer': 'intermediate', 'new': 'int_milestones_reached'},
+        {'old': 'int_account_milestones_reached', 'layer': 'intermediate', 'new': 'int_milestones_reached'},
     ] -%}
     {%- set dropped = [] -%}
     {%- for rename in renamed -%}

@@ -1,6 +1,6 @@
 {#- The funnel step columns both funnel facts share, in contract order: the signup cohort, each
     step's time, and the days between steps (whole calendar days; null when a step is missing).
-    Reads the columns of the same names from the model's joined CTE. -#}
+    Reads the columns of the same names (int_funnel_steps). -#}
 {% macro funnel_step_columns() -%}
     {%- set step_durations = [
         ('days_to_activation', 'signed_up_at', 'activated_at'),

@@ -219,7 +219,7 @@ def test_deleted_crm_accounts_are_never_matched(built):
 
 
 def test_account_activity_reconciles_with_the_clean_stream(built):
-    """dim_accounts counts, per account, exactly the clean events on it (int_account_activity_daily
+    """dim_accounts counts, per account, exactly the clean events on it (int_activity_daily
     summed): with context or through the user's only link; none dropped, none counted twice."""
     differences = query(
         built.db,

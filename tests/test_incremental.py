@@ -6,6 +6,7 @@ listed and warned about."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import duckdb
@@ -17,17 +18,28 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_identities_observed",
     "main_intermediate.int_event_rows_classified",
     "main_intermediate.int_events_resolved",
-    "main_intermediate.int_user_activity_daily",
-    "main_intermediate.int_account_activity_daily",
+    "main_intermediate.int_activity_daily",
+    "main_intermediate.int_milestones_reached",
+    "main_intermediate.int_usage_windows",
+    "main_intermediate.int_signal_contributions_daily",
+    "main_intermediate.int_pql_signal_intervals",
+    "main_intermediate.int_pql_score_changes",
 )
+ENGINE_MODELS = tuple(m for m in INCREMENTAL_MODELS if "pql" in m or "signal" in m)
+# The engine models and what lies between them and the state history.
+ENGINE_SELECTION = "int_signal_contributions_daily+,+int_pql_states_evaluated"
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
     "main_intermediate.int_anonymous_ids_stitched",
     "main_intermediate.int_user_account_evidence_collected",
     "main_intermediate.int_user_accounts_linked",
     "main_intermediate.int_event_account_sources_counted",
+    "main_intermediate.int_account_team_expansion",
     "main_marts.dim_users",
     "main_marts.dim_accounts",
+    "main_intermediate.int_funnel_steps",
+    "main_marts.fct_user_funnel",
+    "main_marts.fct_account_funnel",
 )
 
 # Tracks appended right after the first build, each with a bad load or event time, and the
@@ -230,6 +242,33 @@ def _inject_late_context_event(db, late_received_at, loaded_through, other_than)
     }
 
 
+LATE_COMMITTED_REPORTS = 3
+
+
+def _user_without_reports_shared(db, at) -> str:
+    """A user whose events count for self_serve_to_paid, with a track that has an account, and
+    who shared no report in the 14 days up to `at` (as built so far)."""
+    return scalar(
+        db,
+        """
+        select contributions.entity_id
+        from main_intermediate.int_signal_contributions_daily as contributions
+        inner join raw.tracks on contributions.entity_id = tracks.user_id
+        where contributions.definition_id = 'self_serve_to_paid'
+          and tracks.context_group_id is not null
+          and contributions.entity_id not in (
+              select user_id from main_intermediate.int_events_resolved
+              where event_name = 'report_shared' and user_id is not null
+                and occurred_date between ?::date - 13 and ?::date
+          )
+        group by contributions.entity_id
+        order by count(*) desc, contributions.entity_id
+        limit 1
+        """,
+        [at, at],
+    )
+
+
 @pytest.fixture(scope="module")
 def incremental_and_full(tmp_path_factory, small_raw):
     lookback_days = 3
@@ -282,21 +321,30 @@ def incremental_and_full(tmp_path_factory, small_raw):
     injected |= _inject_late_context_event(
         inc_db, max_received + timedelta(minutes=3), first_cut, injected["linked_user_id"]
     )
-    # A row the loader committed late: received before the previous run's high-water mark
-    # (second_cut) but inside the lookback, so only the lookback brings it in.
+    # Rows the loader committed late: received before the previous run's high-water mark
+    # (second_cut) but inside the lookback, so only the lookback brings them in. Three reports
+    # shared on one day by a user who shared none in the 14 days up to it: they alone meet
+    # self_serve_to_paid's reports_shared (3 in 14 days), so they move the user's score.
     committed_late_at = second_cut - timedelta(days=lookback_days - 1)
+    late_user = _user_without_reports_shared(inc_db, committed_late_at)
     with duckdb.connect(str(inc_db)) as con:
-        con.execute(
-            """
-            insert into raw.tracks
-            select 'late-commit-1', anonymous_id, user_id, 'Report Shared',
-                   strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
-            from raw.tracks
-            where user_id is not null and context_group_id is not null
-            order by id limit 1
-            """,
-            [committed_late_at, committed_late_at],
-        )
+        for number in range(1, LATE_COMMITTED_REPORTS + 1):
+            con.execute(
+                """
+                insert into raw.tracks
+                select ?, anonymous_id, user_id, 'Report Shared',
+                       strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?, context_group_id, '{}'
+                from raw.tracks
+                where user_id = ? and context_group_id is not null
+                order by id limit 1
+                """,
+                [
+                    f"late-commit-{number}",
+                    committed_late_at,
+                    committed_late_at,
+                    late_user,
+                ],
+            )
     run_dbt(["build"], inc_db, inc_dir)
 
     full_dir = tmp_path_factory.mktemp("full")
@@ -429,8 +477,8 @@ def test_late_identify_stitches_events_loaded_before_it(incremental_and_full):
     assert stitched > 0
     daily = scalar(
         inc_db,
-        """select count(*) from main_intermediate.int_user_activity_daily
-           where user_id = ? and activity_date <= ?::date""",
+        """select count(*) from main_intermediate.int_activity_daily
+           where entity = 'user' and entity_id = ? and activity_date <= ?::date""",
         [injected["user_id"], first_cut],
     )
     assert daily > 0
@@ -490,8 +538,9 @@ def _lands_on_its_own_day(db, event_id: str, event_name: str) -> bool:
     landed = scalar(
         db,
         """select count(*) from main_intermediate.int_events_resolved as events
-           inner join main_intermediate.int_user_activity_daily as daily
-             on events.user_id = daily.user_id and events.occurred_date = daily.activity_date
+           inner join main_intermediate.int_activity_daily as daily
+             on daily.entity = 'user' and events.user_id = daily.entity_id
+            and events.occurred_date = daily.activity_date
             and daily.event_name = ?
            where events.event_id = ?""",
         [event_name, event_id],
@@ -528,8 +577,9 @@ def test_late_group_call_attributes_events_loaded_before_it(incremental_and_full
     assert events > 0
     daily = scalar(
         inc_db,
-        """select sum(linked_event_count) from main_intermediate.int_account_activity_daily
-           where account_id = 'late-account-1' and activity_date <= ?::date""",
+        """select sum(linked_event_count) from main_intermediate.int_activity_daily
+           where entity = 'account' and entity_id = 'late-account-1'
+             and activity_date <= ?::date""",
         [first_cut],
     )
     assert daily >= events
@@ -556,11 +606,11 @@ def test_event_received_days_late_attributes_older_days_from_its_load(incrementa
             db,
             """select
                    (select max(last_resolved_received_at)
-                    from main_intermediate.int_user_activity_daily
-                    where user_id = ? and activity_date = ?),
+                    from main_intermediate.int_activity_daily
+                    where entity = 'user' and entity_id = ? and activity_date = ?),
                    (select sum(linked_event_count)
-                    from main_intermediate.int_account_activity_daily
-                    where account_id = ? and activity_date = ?)""",
+                    from main_intermediate.int_activity_daily
+                    where entity = 'account' and entity_id = ? and activity_date = ?)""",
             [
                 injected["context_user_id"],
                 injected["uncovered_date"],
@@ -570,3 +620,129 @@ def test_event_received_days_late_attributes_older_days_from_its_load(incrementa
         )[0]
         assert days[0] == injected["context_loaded_at"]
         assert days[1] >= 1
+
+
+def test_late_committed_events_move_a_score_incrementally(incremental_and_full):
+    """The rows the loader committed late (inside the lookback) reach the threshold engine on
+    the incremental run: alone they meet the user's reports_shared on the day they happened, so
+    the user's behaviour score rises by the signal's weight that day. Had the engine missed
+    them, the signal would not be met (the user shared no other report in the window)."""
+    inc_db, _, _, _ = incremental_and_full
+    planted = query(
+        inc_db,
+        """select min(user_id), max(user_id), min(occurred_date), max(resolved_received_at),
+                  count(*)
+           from main_intermediate.int_events_resolved where event_id like 'late-commit-%'""",
+    )[0]
+    user_id, same_user, occurred_date, received_at, count = planted
+    assert (same_user, count) == (user_id, LATE_COMMITTED_REPORTS)
+    others = scalar(
+        inc_db,
+        """select count(*) from main_intermediate.int_events_resolved
+           where user_id = ? and event_name = 'report_shared'
+             and event_id not like 'late-commit-%'
+             and occurred_date between ?::date - 13 and ?::date""",
+        [user_id, occurred_date, occurred_date],
+    )
+    assert others == 0
+    met = query(
+        inc_db,
+        """select signal_value, is_met, factor from main_intermediate.int_pql_signal_intervals
+           where definition_id = 'self_serve_to_paid' and signal_id = 'reports_shared'
+             and entity_id = ? and valid_from = ?""",
+        [user_id, occurred_date],
+    )
+    assert met == [(LATE_COMMITTED_REPORTS, True, 1.0)]
+    # The user's score on that day has a change and is the weighted sum of the signals then
+    # active, the newly met reports_shared among them.
+    score = query(
+        inc_db,
+        """select behaviour_score, last_resolved_received_at
+           from main_intermediate.int_pql_score_changes
+           where definition_id = 'self_serve_to_paid' and entity_id = ? and change_date = ?""",
+        [user_id, occurred_date],
+    )
+    weighted = query(
+        inc_db,
+        """select sum(config.weight * intervals.factor),
+                  sum(case when intervals.signal_id = 'reports_shared'
+                      then config.weight * intervals.factor end)
+           from main_intermediate.int_pql_signal_intervals as intervals
+           inner join (
+               select distinct definition_id, signal_id, weight
+               from main_intermediate.int_pql_config_validated
+           ) as config
+             on intervals.definition_id = config.definition_id
+            and intervals.signal_id = config.signal_id
+           where intervals.definition_id = 'self_serve_to_paid' and intervals.entity_id = ?
+             and intervals.valid_from <= ?
+             and (intervals.valid_to is null or intervals.valid_to > ?)""",
+        [user_id, occurred_date, occurred_date],
+    )[0]
+    assert weighted[1] > 0
+    assert len(score) == 1
+    assert score[0][0] == pytest.approx(weighted[0])
+    assert score[0][1] >= received_at
+
+
+def _config_resets(log_text: str) -> set[str]:
+    """The engine models whose configuration reset (pql_engine_config_reset) ran: a delete of
+    the rows stored under another config_hash."""
+    return set(re.findall(r'delete from \S*?"?(int_\w+)"?\s+where config_hash', log_text))
+
+
+def _engine_run(db, work_dir, *extra: str) -> str:
+    """Run the engine's models on `db`; return what the run wrote to dbt.log."""
+    log = work_dir / "logs" / "dbt.log"
+    offset = log.stat().st_size if log.exists() else 0
+    run_dbt(["run", "--select", ENGINE_SELECTION, *extra], db, work_dir)
+    with log.open() as handle:
+        handle.seek(offset)
+        return handle.read()
+
+
+@pytest.fixture(scope="module")
+def config_changed(tmp_path_factory, built):
+    """The built small warehouse run again with no new data and the same configuration, then
+    with var pql_signal_decay_weight changed (plain incremental runs, no --full-refresh);
+    and a copy built with --full-refresh under the changed var."""
+    changed = ["--vars", "{pql_signal_decay_weight: 0.25}"]
+    inc_dir = tmp_path_factory.mktemp("config_inc")
+    inc_db = inc_dir / "pql.duckdb"
+    inc_db.write_bytes(built.db.read_bytes())
+    unchanged_log = _engine_run(inc_db, inc_dir)
+    changed_log = _engine_run(inc_db, inc_dir, *changed)
+    full_dir = tmp_path_factory.mktemp("config_full")
+    full_db = full_dir / "pql.duckdb"
+    full_db.write_bytes(built.db.read_bytes())
+    _engine_run(full_db, full_dir, "--full-refresh", *changed)
+    return inc_db, full_db, unchanged_log, changed_log
+
+
+def test_ordinary_incremental_run_deletes_nothing_by_configuration(config_changed):
+    """Adapters without DELETE (dbt-spark without Delta) run the same hook: it must be empty
+    unless the configuration changed."""
+    _, _, unchanged_log, changed_log = config_changed
+    assert "int_pql_score_changes" in unchanged_log
+    assert _config_resets(unchanged_log) == set()
+    assert _config_resets(changed_log) == {m.split(".")[1] for m in ENGINE_MODELS}
+
+
+@pytest.mark.parametrize("relation", (*ENGINE_MODELS, "main_intermediate.int_pql_states_evaluated"))
+def test_configuration_change_rebuilds_like_a_full_refresh(config_changed, built, relation):
+    inc_db, full_db, _, _ = config_changed
+    assert scalar(full_db, f"select count(*) from {relation}") > 0
+    assert _rows_differing(inc_db, full_db, relation) == (0, 0)
+    if relation != "main_intermediate.int_pql_states_evaluated":
+        # every row carries the new configuration's hash, none the one built before
+        hashes = query(inc_db, f"select distinct config_hash from {relation}")
+        assert len(hashes) == 1
+        assert hashes != query(built.db, f"select distinct config_hash from {relation}")
+
+
+def test_configuration_change_changes_the_decaying_weight(config_changed, built):
+    """The changed var reached the rows: decaying intervals now carry the new factor."""
+    inc_db, _, _, _ = config_changed
+    factors = "select distinct factor from main_intermediate.int_pql_signal_intervals order by 1"
+    assert [row[0] for row in query(built.db, factors)] == [0.0, 0.5, 1.0]
+    assert [row[0] for row in query(inc_db, factors)] == [0.0, 0.25, 1.0]

@@ -212,6 +212,111 @@ def test_bands_follow_the_cut_points():
     ]
 
 
+CONFIG_ROWS = [
+    {
+        "definition_id": "d",
+        "signal_id": "projects_created",
+        "threshold": 4,
+        "weight": 30.0,
+        "reason_template": "Created {value} projects in the last {window} days",
+        "window_days": 14,
+        "aggregation": "count",
+    }
+]
+
+
+def test_a_refit_is_due_on_the_cadence_a_config_change_or_without_a_fit():
+    fitted = {"fit_fingerprint": "abc", "fitted_as_of_date": date(2026, 4, 1)}
+    reason = learned.refit_reason
+    assert reason(None, "abc", date(2026, 4, 2), 7) == "no earlier fit"
+    assert "configuration changed" in reason(fitted, "xyz", date(2026, 4, 2), 7)
+    assert reason(fitted, "abc", date(2026, 4, 1), 7) is None
+    assert reason(fitted, "abc", date(2026, 4, 7), 7) is None
+    assert "7 days old (var pql_learned_score_refit_days: 7)" in reason(
+        fitted, "abc", date(2026, 4, 8), 7
+    )
+    assert "before the last fit" in reason(fitted, "abc", date(2026, 3, 30), 7)
+    assert reason(fitted, "abc", date(2026, 4, 1), 0) is not None  # 0: every run
+    with pytest.raises(ValueError, match="pql_learned_score_refit_days"):
+        learned.Settings(refit_days=-1)
+
+
+def test_a_kept_fit_scores_a_new_day_as_a_refit_on_the_same_cutoff_would():
+    """Day 1 fits; day 2 (new current points, refit not due) keeps the fit and scores the new
+    day with it: the scores equal those of the day-1 inputs' fit applied to day 2's entities,
+    and the fit records are the same. Once due, or with another configuration, it refits."""
+    points, values = synthetic()
+    settings = learned.Settings(min_examples=20, window_days=7, refit_days=7)
+    day1 = date(2026, 4, 1)
+    first = learned.learned_score_records(
+        ["d"], lambda _: (points, values), CONFIG_ROWS, [], settings, as_of=day1
+    )
+    (model_record,) = by_type(first, "model")
+    assert model_record["status"] == "trained"
+    assert model_record["fitted_as_of_date"] == day1
+    assert model_record["message"] == "refitted: no earlier fit"
+
+    day2 = day1 + timedelta(days=1)
+    current = [
+        {**p, "entity_id": f"new_{i}", "as_of_date": day2}
+        for i, p in enumerate([p for p in points if p["point_kind"] == "current"] * 3)
+    ]
+    current_values = learned.Features.from_mapping(
+        {
+            (p["entity_id"], day2): {"signal:projects_created": i * 3, "usage:event_count_7d": i}
+            for i, p in enumerate(current)
+        }
+    )
+
+    def no_full_load(_):
+        raise AssertionError("a kept fit must not load the training data")
+
+    previous = [r for r in first if r["record_type"] != "score"]
+    kept = learned.learned_score_records(
+        ["d"],
+        no_full_load,
+        CONFIG_ROWS,
+        [],
+        settings,
+        previous=previous,
+        load_current=lambda _: (current, current_values),
+        as_of=day2,
+    )
+    (kept_model,) = by_type(kept, "model")
+    assert kept_model["message"].startswith("kept the fit of 2026-04-01")
+    assert kept_model["model_state"] == model_record["model_state"]
+    for record_type in learned.FIT_RECORD_TYPES:
+        assert by_type(kept, record_type) == by_type(first, record_type)
+
+    _, state = learned.fit_definition(
+        "d",
+        points,
+        values,
+        CATALOG,
+        {"signal:projects_created": SIGNALS["signal:projects_created"]},
+        settings,
+    )
+    expected = learned.score_definition("d", state, current, current_values, CATALOG, settings)
+    assert len(expected) == 3
+    assert by_type(kept, "score") == expected
+    assert [r["as_of_date"] for r in expected] == [day2] * 3
+
+    due = day1 + timedelta(days=7)
+    refitted = learned.learned_score_records(
+        ["d"], lambda _: (points, values), CONFIG_ROWS, [], settings, previous=previous, as_of=due
+    )
+    assert "is 7 days old" in by_type(refitted, "model")[0]["message"]
+    reconfigured = [{**CONFIG_ROWS[0], "threshold": 5}]
+    changed = learned.learned_score_records(
+        ["d"], lambda _: (points, values), reconfigured, [], settings, previous=previous, as_of=day2
+    )
+    assert "configuration changed" in by_type(changed, "model")[0]["message"]
+    removed = learned.learned_score_records(
+        [], no_full_load, [], [], settings, previous=previous, as_of=day2
+    )
+    assert [(r["record_type"], r["status"]) for r in removed] == [("model", "removed")]
+
+
 def test_the_enabled_switch_names_the_targets_of_the_macro():
     macro = (REPO_ROOT / "macros/pql_python_models_supported.sql").read_text()
     models = REPO_ROOT / "models/intermediate/learned_score/_int_learned_score__models.yml"
@@ -293,13 +398,17 @@ def test_features_from_truncated_data_are_equal(built, truncated_features):
 
 @pytest.fixture(scope="module")
 def trained_twice(built, tmp_path_factory):
-    """A copy of the small warehouse retrained twice with a low minimum; scores after each."""
+    """A copy of the small warehouse retrained with a low minimum, then run again on the same
+    data (no refit due: the fit is kept), then fully refreshed (refitted); scores after each,
+    and the model records' messages."""
     work_dir = tmp_path_factory.mktemp("learned_twice")
     db = work_dir / "pql.duckdb"
     shutil.copyfile(built.db, db)
-    scores = []
-    for _ in range(2):
-        run_dbt(["run", "--select", *RETRAIN_SELECTION, "--vars", TRAINABLE_VARS], db, work_dir)
+    scores, messages = [], []
+    for extra in ([], [], ["--full-refresh"]):
+        run_dbt(
+            ["run", "--select", *RETRAIN_SELECTION, "--vars", TRAINABLE_VARS, *extra], db, work_dir
+        )
         scores.append(
             query(
                 db,
@@ -308,13 +417,28 @@ def trained_twice(built, tmp_path_factory):
                 "from main_intermediate.int_learned_scores order by definition_id, entity_id",
             )
         )
-    return db, scores
+        messages.append(
+            query(
+                db,
+                "select definition_id, status, message from main_intermediate."
+                "int_learned_score_fitted where record_type = 'model' order by definition_id",
+            )
+        )
+    return db, scores, messages
 
 
 def test_two_builds_give_identical_scores(trained_twice):
-    db, (first, second) = trained_twice
+    """Refitted twice on the same data (the first run and a full refresh), and kept in between
+    (no refit due): the same scores each time, so a kept fit scores as a refit on the same data
+    cutoff does."""
+    db, (first, kept, refitted), (_, kept_messages, refit_messages) = trained_twice
     assert len(first) > 50
-    assert first == second
+    assert first == refitted
+    assert kept == first
+    trained = [m for m in kept_messages if m[1] == "trained"]
+    assert trained
+    assert all(m[2].startswith("kept the fit of ") for m in kept_messages)
+    assert all(m[2] == "refitted: no earlier fit" for m in refit_messages)
     trained = query(
         db,
         "select definition_id from main_marts.rpt_learned_score_validation "

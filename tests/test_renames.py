@@ -19,7 +19,15 @@ def test_drop_renamed_relations_drops_only_the_old_names(tmp_path):
             "create table main_intermediate.int_events_deduplicated as select 1 as event_id"
         )
         con.execute("create table main_intermediate.int_events_resolved as select 1 as event_id")
+        for old in ("int_user_activity_daily", "int_account_milestones_reached"):
+            con.execute(f"create table main_intermediate.{old} as select 1 as entity_id")
+        con.execute("create table main_intermediate.int_activity_daily as select 1 as entity_id")
 
     dropped = run_dbt(["run-operation", "drop_renamed_relations"], db, tmp_path)
     assert "dropped table main_intermediate.int_events_deduplicated" in dropped
-    assert [row[0] for row in query(db, TABLES)] == ["int_events_resolved"]
+    assert "dropped table main_intermediate.int_user_activity_daily" in dropped
+    assert "not present: main_intermediate.int_account_activity_daily" in dropped
+    assert sorted(row[0] for row in query(db, TABLES)) == [
+        "int_activity_daily",
+        "int_events_resolved",
+    ]

@@ -221,9 +221,24 @@ def test_production_run_skips_unit_tests_and_scopes_incremental_tests_to_the_win
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     assert manifest["unit_tests"], "the project has unit tests: they were left out, not absent"
     tests_run = {r["unique_id"] for r in run if r["unique_id"].startswith("test.")}
-    assert tests_run == {k for k, n in manifest["nodes"].items() if n["resource_type"] == "test"}, (
-        "every data test runs in production"
+    discovery = {
+        k for k, n in manifest["nodes"].items() if n["fqn"][:3] == ["pql", "marts", "discovery"]
+    }
+    assert discovery and not discovery & {r["unique_id"] for r in run}, (
+        "signal discovery is the weekly selector discovery_run's, not the daily run's"
     )
+    assert (
+        tests_run
+        == {k for k, n in manifest["nodes"].items() if n["resource_type"] == "test"} - discovery
+    ), "every other data test runs in production"
+    weekly = production_run(
+        warehouse, tmp_path, PQL_BUILD_ARGS="--selector discovery_run", **cdp_only
+    )
+    assert weekly.returncode == 0, weekly.stdout[-3000:]
+    weekly_run = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    assert {r["unique_id"] for r in weekly_run} == {
+        k for k in discovery if manifest["nodes"][k]["resource_type"] in ("model", "test")
+    }
 
     not_null = "not_null_int_event_rows_classified_message_id"
     compiled = next((tmp_path / "target" / "compiled").rglob(f"{not_null}.sql")).read_text()

@@ -96,6 +96,8 @@ def contribution(
         "event_count": len(numbers) if numbers else count,
         "property_sum": float(sum(numbers)) if numbers else None,
         "property_max": float(max(numbers)) if numbers else None,
+        "last_resolved_received_at": None,
+        "config_hash": None,
     }
 
 
@@ -135,6 +137,8 @@ CONTRIBUTION_SCHEMA = [
     ("event_count", pa.int64()),
     ("property_sum", pa.float64()),
     ("property_max", pa.float64()),
+    ("last_resolved_received_at", pa.timestamp("us")),
+    ("config_hash", pa.string()),
 ]
 
 

@@ -16,6 +16,10 @@ import pytest
 from tests.support import query, scalar
 
 INT = "main_intermediate"
+USAGE = f"{INT}.int_usage_windows"
+# Each entity's rows of the usage windows, keyed as the recomputes below key them.
+USER_USAGE = f"(select *, entity_id as user_id from {USAGE} where entity = 'user')"
+ACCOUNT_USAGE = f"(select *, entity_id as account_id from {USAGE} where entity = 'account')"
 PAGE_VIEW = "page_viewed"
 INVITE_SENT = "teammate_invited"
 INVITE_ACCEPTED = "invite_accepted"
@@ -54,7 +58,7 @@ def windows(built) -> list[int]:
         for row in query(
             built.db,
             "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = 'int_user_usage_windows'",
+            "where table_schema = ? and table_name = 'int_usage_windows'",
             [INT],
         )
     ]
@@ -109,11 +113,11 @@ def _user_window_counts(windows: list[int], source: str) -> tuple[str, list[str]
 
 def test_user_usage_windows_equal_a_recompute_from_the_data_available_on_each_date(built, windows):
     expected, columns = _user_window_counts(windows, "known")
-    only_expected, only_model, rows = _mismatches(
-        built.db, expected, f"{INT}.int_user_usage_windows", columns
-    )
+    only_expected, only_model, rows = _mismatches(built.db, expected, USER_USAGE, columns)
     assert rows > 0
     assert (only_expected, only_model) == (0, 0)
+    seats = " or ".join(f"active_seat_count_{days}d is not null" for days in windows)
+    assert scalar(built.db, f"select count(*) from {USER_USAGE} where {seats}") == 0
 
 
 def test_account_usage_windows_equal_a_recompute_from_the_data_available_on_each_date(
@@ -128,6 +132,8 @@ def test_account_usage_windows_equal_a_recompute_from_the_data_available_on_each
             f"count(distinct user_id) filter (where {window}) as active_seat_count_{days}d",
             f"count(distinct event_name) filter (where {window} and event_name <> '{PAGE_VIEW}')"
             f" as distinct_feature_count_{days}d",
+            f"count(*) filter (where {window} and event_name = '{PAGE_VIEW}')"
+            f" as page_view_count_{days}d",
         ]
     expected = f"""
         select account_id, as_of_date, {", ".join(measures)}
@@ -138,9 +144,7 @@ def test_account_usage_windows_equal_a_recompute_from_the_data_available_on_each
         group by account_id, as_of_date
     """
     columns = ["account_id", "as_of_date"] + [m.rsplit(" as ", 1)[1] for m in measures]
-    only_expected, only_model, rows = _mismatches(
-        built.db, expected, f"{INT}.int_account_usage_windows", columns
-    )
+    only_expected, only_model, rows = _mismatches(built.db, expected, ACCOUNT_USAGE, columns)
     assert rows > 0
     assert (only_expected, only_model) == (0, 0)
 
@@ -234,7 +238,7 @@ def test_team_expansion_active_seats_and_growth(built, windows):
                 built.db,
                 f"""
             select count(*) from {team} as team
-            left join {INT}.int_account_usage_windows as usage
+            left join {ACCOUNT_USAGE} as usage
                 using (account_id, as_of_date)
             left join {team} as earlier
                 on earlier.account_id = team.account_id
@@ -250,11 +254,11 @@ def test_team_expansion_active_seats_and_growth(built, windows):
 
 
 @pytest.mark.parametrize(
-    ("relation", "entity", "entity_filter"),
+    ("entity", "entity_column", "entity_filter"),
     [
-        ("int_user_milestones_reached", "user_id", "user_id is not null"),
+        ("user", "user_id", "user_id is not null"),
         (
-            "int_account_milestones_reached",
+            "account",
             "account_id",
             "account_id is not null"
             " and (user_id is null or user_id not in (select user_id from internal_users))",
@@ -262,20 +266,21 @@ def test_team_expansion_active_seats_and_growth(built, windows):
     ],
 )
 def test_milestones_reached_as_of_each_date_equal_a_recompute(
-    built, relation, entity, entity_filter
+    built, entity, entity_column, entity_filter
 ):
     """`known_date <= d` says exactly which milestones the data available on d showed."""
     expected = f"""
-        select distinct known.{entity}, milestones.milestone_id, known.as_of_date
+        select distinct known.{entity_column}, milestones.milestone_id, known.as_of_date
         from known
         inner join main_config.activation_milestones as milestones
             on known.event_name = milestones.event_name
         where {entity_filter}
     """
     model = f"""
-        select model.{entity}, model.milestone_id, as_of_dates.as_of_date
-        from {INT}.{relation} as model
+        select model.entity_id, model.milestone_id, as_of_dates.as_of_date
+        from {INT}.int_milestones_reached as model
         inner join as_of_dates on model.known_date <= as_of_dates.as_of_date
+        where model.entity = '{entity}'
     """
     differing = scalar(
         built.db,
@@ -286,7 +291,8 @@ def test_milestones_reached_as_of_each_date_equal_a_recompute(
             + (select count(*) from (select * from model except select * from expected))
         """,
     )
-    assert scalar(built.db, f"select count(*) from {INT}.{relation}") > 0
+    rows = f"select count(*) from {INT}.int_milestones_reached where entity = '{entity}'"
+    assert scalar(built.db, rows) > 0
     assert differing == 0
 
 
@@ -297,8 +303,7 @@ def test_series_are_dense_up_to_the_latest_available_date(built):
             from {INT}.int_events_resolved""",
     )
     for relation, entity in (
-        ("int_user_usage_windows", "user_id"),
-        ("int_account_usage_windows", "account_id"),
+        ("int_usage_windows", "entity, entity_id"),
         ("int_account_team_expansion", "account_id"),
     ):
         gaps = scalar(
@@ -338,7 +343,7 @@ def test_late_events_exist_and_ignoring_the_rule_would_change_the_windows(built,
         f"""
         with {STREAM}, naive as ({naive})
         select count(*)
-        from {INT}.int_user_usage_windows as model
+        from {USER_USAGE} as model
         inner join naive using (user_id, as_of_date)
         where {" or ".join(f"model.{c} <> naive.{c}" for c in counts)}
         """,

@@ -60,6 +60,7 @@
         {'name': 'pql_learned_score_regularisation_c', 'kind': 'number', 'min': 0.000001, 'max': 1000000},
         {'name': 'pql_learned_score_seed', 'kind': 'integer', 'min': 0, 'max': 2147483647},
         {'name': 'pql_learned_score_band_percentiles', 'kind': 'integer_list', 'min': 1, 'max': 99, 'ascending': true},
+        {'name': 'pql_learned_score_refit_days', 'kind': 'integer', 'min': 0, 'max': 3650},
         {'name': 'pql_suggestion_threshold_points', 'kind': 'integer', 'min': 2, 'max': 1000000},
         {'name': 'pql_suggestion_hot_share', 'kind': 'number', 'min': 0.01, 'max': 1},
         {'name': 'pql_suggestion_windows_days', 'kind': 'integer_list', 'min': 1, 'max': 3650},

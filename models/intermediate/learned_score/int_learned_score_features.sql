@@ -7,7 +7,7 @@
                                (count, active_days, distinct_*, sum, max, avg, count_growth,
                                first_time) over its window; count_growth has no value while
                                the previous window is empty
-      usage:<column>           the entity's rolling usage windows (int_*_usage_windows)
+      usage:<column>           the entity's rolling usage windows (int_usage_windows)
       team:<column>            account team expansion: invitations, seats, seat growth
       milestone:<milestone_id> 1 when the activation milestone was reached and known
       fit:<attribute>[=value]  firmographic / demographic attributes from the latest identify
@@ -51,24 +51,16 @@ contributions as (
     select * from {{ ref('int_signal_contributions_daily') }}
 ),
 
-user_usage as (
-    select * from {{ ref('int_user_usage_windows') }}
-),
-
-account_usage as (
-    select * from {{ ref('int_account_usage_windows') }}
+usage_windows as (
+    select * from {{ ref('int_usage_windows') }}
 ),
 
 team as (
     select * from {{ ref('int_account_team_expansion') }}
 ),
 
-user_milestones as (
-    select * from {{ ref('int_user_milestones_reached') }}
-),
-
-account_milestones as (
-    select * from {{ ref('int_account_milestones_reached') }}
+milestones_reached as (
+    select * from {{ ref('int_milestones_reached') }}
 ),
 
 identifies as (
@@ -169,9 +161,10 @@ user_usage_on_date as (
             user_usage.{{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from entity_dates
-    inner join user_usage
+    inner join usage_windows as user_usage
         on
-            entity_dates.entity_id = user_usage.user_id
+            entity_dates.entity = user_usage.entity
+            and entity_dates.entity_id = user_usage.entity_id
             and entity_dates.as_of_date = user_usage.as_of_date
     where entity_dates.entity = 'user'
 ),
@@ -183,9 +176,10 @@ account_usage_on_date as (
             account_usage.{{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from entity_dates
-    inner join account_usage
+    inner join usage_windows as account_usage
         on
-            entity_dates.entity_id = account_usage.account_id
+            entity_dates.entity = account_usage.entity
+            and entity_dates.entity_id = account_usage.entity_id
             and entity_dates.as_of_date = account_usage.as_of_date
     where entity_dates.entity = 'account'
 ),
@@ -227,38 +221,20 @@ measured_values as (
     {%- endfor %}
 ),
 
-milestones_known as (
-    select
-        'user' as entity,
-        user_id as entity_id,
-        milestone_id,
-        known_date
-    from user_milestones
-
-    union all
-
-    select
-        'account' as entity,
-        account_id as entity_id,
-        milestone_id,
-        known_date
-    from account_milestones
-),
-
 milestone_values as (
     select
         entity_dates.definition_id,
         entity_dates.entity,
         entity_dates.entity_id,
         entity_dates.as_of_date,
-        'milestone:' || milestones_known.milestone_id as feature_name,
+        'milestone:' || milestones_reached.milestone_id as feature_name,
         1 as feature_value
     from entity_dates
-    inner join milestones_known
+    inner join milestones_reached
         on
-            entity_dates.entity = milestones_known.entity
-            and entity_dates.entity_id = milestones_known.entity_id
-            and entity_dates.as_of_date >= milestones_known.known_date
+            entity_dates.entity = milestones_reached.entity
+            and entity_dates.entity_id = milestones_reached.entity_id
+            and entity_dates.as_of_date >= milestones_reached.known_date
 ),
 
 user_emails_known as (

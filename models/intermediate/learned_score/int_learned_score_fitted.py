@@ -10,6 +10,14 @@ One row per result record (record_type):
               for configured signals the current and suggested points (weights advice)
   score       one per definition and entity scored today: probability, percentile, band,
               top positive factors and top negative factor in words
+  model       one per definition: the fit this table holds (status trained, refused, or
+              removed for a definition no longer configured), its configuration fingerprint,
+              the data's as-of date it was fitted on, and the fitted model (trained only)
+
+The model is incremental on a refit cadence (var pql_learned_score_refit_days): a run refits a
+definition only when its last fit is that many days of data old, its configuration changed, or
+there is no fit; otherwise it keeps the fit's records and scores today's entities with the kept
+model. Every run returns every record of every definition (delete+insert by definition_id).
 The thin SQL models int_learned_scores and rpt_learned_score_* read it by record_type.
 
 Honest by construction: training weeks end before the validation weeks start by the outcome
@@ -77,6 +85,9 @@ RECORD_COLUMNS = {
     "is_used": "boolean",
     "current_weight": "number",
     "suggested_weight": "number",
+    "fit_fingerprint": "text",
+    "fitted_as_of_date": "date",
+    "model_state": "text",
 }
 
 MODEL_KINDS = ("logistic_regression", "gradient_boosting")
@@ -100,6 +111,7 @@ class Settings:
         seed=42,
         regularisation_c=1.0,
         band_percentiles=(90, 75, 50),
+        refit_days=7,
     ) -> None:
         if model_kind not in MODEL_KINDS:
             raise ValueError(
@@ -115,6 +127,25 @@ class Settings:
         self.seed = int(seed)
         self.regularisation_c = float(regularisation_c)
         self.band_percentiles = sorted((float(p) for p in band_percentiles), reverse=True)
+        self.refit_days = int(refit_days)
+        if self.refit_days < 0:
+            raise ValueError(
+                f"var pql_learned_score_refit_days must be 0 or more days, got {refit_days!r}"
+            )
+
+    def fingerprint_parts(self) -> dict:
+        """What a fit depends on besides the data (the cadence itself is not: changing it does
+        not change a fit)."""
+        return {
+            "model_kind": self.model_kind,
+            "calibration": self.calibration,
+            "min_examples": self.min_examples,
+            "leakage_auc": self.leakage_auc,
+            "validation_share": self.validation_share,
+            "window_days": self.window_days,
+            "seed": self.seed,
+            "regularisation_c": self.regularisation_c,
+        }
 
 
 # --- 1. the split ------------------------------------------------------------------------------
@@ -525,20 +556,20 @@ def suggested_weights(
 # --- 6. one definition -------------------------------------------------------------------------
 
 
-def evaluate_definition(
+def fit_definition(
     definition_id: str,
     points: list[dict],
     features: Features,
     catalog: dict,
     signals: dict[str, dict],
     settings: Settings,
-) -> list[dict]:
-    """Every record for one definition. points: dicts with entity, entity_id, as_of_date,
+) -> tuple[list[dict], dict | None]:
+    """One definition's fit: its validation, decile and feature records, and the fitted state
+    that scores (None when refused). points: dicts with entity, entity_id, as_of_date,
     point_kind (panel | current), rule_is_qualified, rule_score, is_converted,
     is_outcome_complete; features: their feature values."""
     points = sorted(points, key=lambda p: (p["point_kind"], p["as_of_date"], p["entity_id"]))
     labelled = [p for p in points if p["point_kind"] == "panel" and p["is_outcome_complete"]]
-    current = [p for p in points if p["point_kind"] == "current"]
     training_dates, validation_dates = split_weeks(
         [p["as_of_date"] for p in labelled], settings.validation_share, settings.window_days
     )
@@ -573,7 +604,7 @@ def evaluate_definition(
         settings.min_examples,
     )
     if problem:
-        return [{**report, "status": "refused", "message": problem}]
+        return [{**report, "status": "refused", "message": problem}], None
 
     key = lambda p: (p["entity_id"], p["as_of_date"])  # noqa: E731
     names = sorted(set(signals) | features.names_present([key(p) for p in labelled]))
@@ -638,13 +669,31 @@ def evaluate_definition(
                 "suggested_weight": advice.get(name) if name in signals else None,
             }
         )
+    state = {"model": final, "names": used_names, "baseline": x_all.mean(axis=0)}
+    return records, state
+
+
+def score_definition(
+    definition_id: str,
+    state: dict,
+    current: list[dict],
+    features: Features,
+    catalog: dict,
+    settings: Settings,
+) -> list[dict]:
+    """The score records of the entities the rules can still qualify (current points), from a
+    fitted state (fit_definition's, or one kept from an earlier run)."""
     if not current:
-        return records
+        return []
+    current = sorted(current, key=lambda p: (p["as_of_date"], p["entity_id"]))
+    used_names = state["names"]
+    key = lambda p: (p["entity_id"], p["as_of_date"])  # noqa: E731
     raw_current = features.matrix_for([key(p) for p in current], used_names)
     x_current = transform(raw_current)
-    current_probs = probabilities(final, x_current)
-    contributed = contributions(final, x_current, x_all.mean(axis=0))
+    current_probs = probabilities(state["model"], x_current)
+    contributed = contributions(state["model"], x_current, state["baseline"])
     ranks = percentiles(current_probs)
+    records = []
     for row, p in enumerate(current):
         positive, negative = factors_in_words(
             contributed[row], raw_current[row], used_names, catalog
@@ -666,34 +715,174 @@ def evaluate_definition(
     return records
 
 
-def learned_score_records(
-    definition_ids, load, config_rows, milestone_rows, settings
-) -> list[dict]:
-    """Every record for every definition. load(definition_id) -> (points, Features): one
-    definition's inputs at a time, so memory holds one definition's matrix, not all of them."""
+def evaluate_definition(*inputs) -> list[dict]:
+    """Every record for one definition (the inputs of fit_definition): its fit, then today's
+    scores from that fit."""
+    definition_id, points, features, catalog, _, settings = inputs
+    records, state = fit_definition(*inputs)
+    if state is None:
+        return records
+    current = [p for p in points if p["point_kind"] == "current"]
+    return records + score_definition(definition_id, state, current, features, catalog, settings)
+
+
+# --- 7. the refit cadence ---------------------------------------------------------------------
+
+# Bumped when the kept state's layout changes: a kept fit of another layout is refitted.
+MODEL_STATE_VERSION = 1
+FIT_RECORD_TYPES = ("validation", "decile", "feature")
+
+
+def definition_fingerprint(
+    settings: Settings, definition_rows: list[dict], milestone_rows: list[dict], extra: dict
+) -> str:
+    """A hash of everything one definition's fit depends on besides the data: the training
+    settings, the definition's configuration rows, the milestones, the feature vars (extra) and
+    the library versions (a kept model is only read back by the versions that wrote it)."""
+    import hashlib
+
+    import sklearn
+
+    def ordered(rows):
+        return sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
+
+    parts = {
+        "settings": settings.fingerprint_parts(),
+        "definition": ordered(definition_rows),
+        "milestones": ordered(milestone_rows),
+        "extra": extra,
+        "versions": [MODEL_STATE_VERSION, sklearn.__version__, np.__version__],
+    }
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def refit_reason(
+    previous_model: dict | None, fingerprint: str, as_of: date | None, refit_days: int
+) -> str | None:
+    """Why a definition is refitted this run, or None to keep its last fit: no fit yet, the
+    configuration changed, the data went back before the fit, or the fit is refit_days or more
+    days of data old (the data's as-of date against the fit's)."""
+    if previous_model is None:
+        return "no earlier fit"
+    if previous_model.get("fit_fingerprint") != fingerprint:
+        return "the configuration changed since the last fit"
+    fitted = previous_model.get("fitted_as_of_date")
+    if fitted is None or as_of is None:
+        return "the last fit has no data as-of date"
+    if as_of < fitted:
+        return f"the data's as-of date {as_of} is before the last fit's ({fitted})"
+    age = (as_of - fitted).days
+    if age >= refit_days:
+        return (
+            f"the fit of {fitted} is {age} days old "
+            f"(var pql_learned_score_refit_days: {refit_days})"
+        )
+    return None
+
+
+def dump_state(state: dict) -> str:
+    """A fitted state as text for the model record (pickled, compressed, base64)."""
+    import base64
+    import pickle
+    import zlib
+
+    return base64.b64encode(zlib.compress(pickle.dumps(state))).decode("ascii")
+
+
+def load_state(text: str) -> dict:
+    """A fitted state from its model record (written by dump_state in an earlier run of this
+    model, with the same library versions: the fingerprint says so)."""
+    import base64
+    import pickle
+    import zlib
+
+    return pickle.loads(zlib.decompress(base64.b64decode(text)))  # noqa: S301
+
+
+def _catalogs(config_rows, milestone_rows):
     catalog = {
         f"milestone:{row['milestone_id']}": {"description": row["description"]}
         for row in milestone_rows
     }
     signals: dict[str, dict[str, dict]] = {}
+    definition_catalogs: dict[str, dict] = {}
     for row in config_rows:
         name = f"signal:{row['signal_id']}"
         signals.setdefault(row["definition_id"], {})[name] = {
             "threshold": row["threshold"],
             "weight": float(row["weight"]),
         }
+        definition_catalogs.setdefault(row["definition_id"], dict(catalog))[name] = {
+            "template": row["reason_template"],
+            "window": row["window_days"],
+            "aggregation": row["aggregation"],
+        }
+    return catalog, signals, definition_catalogs
+
+
+def learned_score_records(
+    definition_ids,
+    load,
+    config_rows,
+    milestone_rows,
+    settings,
+    *,
+    previous: list[dict] | None = None,
+    load_current=None,
+    as_of: date | None = None,
+    extra: dict | None = None,
+) -> list[dict]:
+    """Every record for every definition. load(definition_id) -> (points, Features): one
+    definition's inputs at a time, so memory holds one definition's matrix, not all of them.
+
+    previous: the records of the last run (none: every definition is fitted); a definition whose
+    refit is not due (refit_reason) keeps its fit records and model, and only its current points
+    are loaded (load_current(definition_id) -> (current points, Features on as_of)) and scored.
+    as_of: the data's as-of date of this run."""
+    catalog, signals, definition_catalogs = _catalogs(config_rows, milestone_rows)
+    previous_by_definition: dict[str, list[dict]] = {}
+    for record in previous or []:
+        previous_by_definition.setdefault(record["definition_id"], []).append(record)
+    configured = sorted(set(signals) | set(definition_ids))
     records = []
-    for definition_id in sorted(set(signals) | set(definition_ids)):
-        definition_catalog = dict(catalog)
-        for row in config_rows:
-            if row["definition_id"] == definition_id:
-                definition_catalog[f"signal:{row['signal_id']}"] = {
-                    "template": row["reason_template"],
-                    "window": row["window_days"],
-                    "aggregation": row["aggregation"],
+    for definition_id in configured:
+        definition_catalog = definition_catalogs.get(definition_id, dict(catalog))
+        fingerprint = definition_fingerprint(
+            settings,
+            [row for row in config_rows if row["definition_id"] == definition_id],
+            milestone_rows,
+            extra or {},
+        )
+        prior = previous_by_definition.get(definition_id, [])
+        prior_model = next((r for r in prior if r["record_type"] == "model"), None)
+        reason = refit_reason(prior_model, fingerprint, as_of, settings.refit_days)
+        if reason is None:
+            kept = [r for r in prior if r["record_type"] in FIT_RECORD_TYPES]
+            due = prior_model["fitted_as_of_date"].toordinal() + settings.refit_days
+            records += kept
+            records.append(
+                {
+                    **prior_model,
+                    "message": (
+                        f"kept the fit of {prior_model['fitted_as_of_date']} "
+                        f"(refit due with data as of {date.fromordinal(due)})"
+                    ),
                 }
+            )
+            if prior_model.get("model_state"):
+                current, features = load_current(definition_id)
+                records += score_definition(
+                    definition_id,
+                    load_state(prior_model["model_state"]),
+                    current,
+                    features,
+                    definition_catalog,
+                    settings,
+                )
+            continue
         points, features = load(definition_id)
-        records += evaluate_definition(
+        fitted, state = fit_definition(
             definition_id,
             points,
             features,
@@ -701,10 +890,39 @@ def learned_score_records(
             signals.get(definition_id, {}),
             settings,
         )
+        records += fitted
+        if state is not None:
+            current = [p for p in points if p["point_kind"] == "current"]
+            records += score_definition(
+                definition_id, state, current, features, definition_catalog, settings
+            )
+        records.append(
+            {
+                "record_type": "model",
+                "definition_id": definition_id,
+                "status": "trained" if state is not None else "refused",
+                "message": f"refitted: {reason}",
+                "model_kind": settings.model_kind,
+                "fit_fingerprint": fingerprint,
+                "fitted_as_of_date": as_of,
+                "model_state": dump_state(state) if state is not None else None,
+            }
+        )
+    for definition_id in sorted(set(previous_by_definition) - set(configured)):
+        # delete+insert by definition_id: this one record replaces the rows of a definition
+        # no longer configured.
+        records.append(
+            {
+                "record_type": "model",
+                "definition_id": definition_id,
+                "status": "removed",
+                "message": "the definition is no longer configured",
+            }
+        )
     return records
 
 
-# --- 7. dbt ------------------------------------------------------------------------------------
+# --- 8. dbt ------------------------------------------------------------------------------------
 
 
 def _rows(relation) -> list[dict]:
@@ -720,11 +938,17 @@ def _text_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _where(relation, column: str, value):
+    """The relation's rows whose column equals a text or date value."""
+    if hasattr(relation, "project"):  # DuckDB
+        literal = f"date '{value.isoformat()}'" if isinstance(value, date) else _text_literal(value)
+        return relation.filter(f"{column} = {literal}")
+    return relation.filter(relation[column] == value)
+
+
 def _of_definition(relation, definition_id: str):
     """The relation's rows of one definition."""
-    if hasattr(relation, "project"):  # DuckDB
-        return relation.filter(f"definition_id = {_text_literal(definition_id)}")
-    return relation.filter(relation["definition_id"] == definition_id)
+    return _where(relation, "definition_id", definition_id)
 
 
 def _definition_ids(relation) -> list[str]:
@@ -788,8 +1012,24 @@ def to_table(records: list[dict]):
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def _data_as_of(points) -> date | None:
+    """The data's as-of date: that of the current points (the latest of any point if none)."""
+    for relation in (_where(points, "point_kind", "current"), points):
+        dates = [row["as_of_date"] for row in _rows(relation.select("as_of_date").distinct())]
+        if dates:
+            return max(dates)
+    return None
+
+
 def model(dbt, session):
-    dbt.config(materialized="table")
+    # Incremental on a refit cadence: every run returns every record of every definition (kept
+    # or refitted), replacing the last run's by definition_id.
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="definition_id",
+        on_schema_change="sync_all_columns",
+    )
     # dbt passes a config value to a Python model only for literal dbt.config.get calls.
     settings = Settings(
         model_kind=dbt.config.get("model_kind"),
@@ -801,9 +1041,12 @@ def model(dbt, session):
         seed=int(dbt.config.get("seed")),
         regularisation_c=float(dbt.config.get("regularisation_c")),
         band_percentiles=_as_list(dbt.config.get("band_percentiles")),
+        refit_days=int(dbt.config.get("refit_days")),
     )
+    extra = {"usage_windows": _as_list(dbt.config.get("usage_windows"))}
     points = dbt.ref("int_learned_score_points")
     features = dbt.ref("int_learned_score_features")
+    as_of = _data_as_of(points)
 
     def load(definition_id: str):
         return (
@@ -815,12 +1058,31 @@ def model(dbt, session):
             ),
         )
 
+    def load_current(definition_id: str):
+        """Only what scoring today needs: the current points and their features."""
+        return (
+            _rows(_where(_of_definition(points, definition_id), "point_kind", "current")),
+            _features(
+                _where(_of_definition(features, definition_id), "as_of_date", as_of).select(
+                    "entity_id", "as_of_date", "feature_name", "feature_value"
+                )
+            ),
+        )
+
+    previous = []
+    if dbt.is_incremental:
+        types = "', '".join(("model", *FIT_RECORD_TYPES))
+        previous = _rows(session.sql(f"select * from {dbt.this} where record_type in ('{types}')"))
     records = learned_score_records(
         _definition_ids(points),
         load,
         _rows(dbt.ref("int_pql_config_validated")),
         _rows(dbt.ref("activation_milestones")),
         settings,
+        previous=previous,
+        load_current=load_current,
+        as_of=as_of,
+        extra=extra,
     )
     table = to_table(records)
     if hasattr(session, "create_dataframe"):  # Snowpark / PySpark

@@ -2,15 +2,27 @@
     disqualifiers firing, or its eligibility changes, with the raw qualification on that date
     before anti-flapping: ineligible (a new-business entity already paying, an expansion entity
     not paying), disqualified (a disqualifier signal fires), qualifies (score, required signals
-    and fit all met) or does_not_qualify. A negative weight lowers the score. -#}
+    and fit all met) or does_not_qualify. A negative weight lowers the score.
+
+    Incremental per entity: an entity is recomputed whole when one of its signal intervals was
+    recomputed since the watermark, or when its fit (score or reasons) or the date it started
+    paying differs from the stored one; every other entity keeps its rows. A changed
+    configuration (config_hash) rebuilds every row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset() }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
+{%- set rebuild = pql_engine_rebuilds() %}
 with
 
 config as (
     select * from {{ ref('int_pql_config_validated') }}
-),
-
-intervals as (
-    select * from {{ ref('int_pql_signal_intervals') }}
 ),
 
 entities as (
@@ -30,6 +42,57 @@ definitions as (
         required_signals,
         min_fit_score
     from config
+),
+
+{% if not rebuild %}
+    stored_entities as (
+        select distinct
+            definition_id,
+            entity_id,
+            fit_score,
+            fit_reasons,
+            paying_since_date
+        from {{ this }}
+    ),
+
+    -- entities whose fit or payment start changed since their rows were stored (null-safe)
+    changed_attributes as (
+        select
+            stored_entities.definition_id,
+            stored_entities.entity_id
+        from stored_entities
+        inner join definitions
+            on stored_entities.definition_id = definitions.definition_id
+        left join entities
+            on
+                definitions.entity = entities.entity
+                and stored_entities.entity_id = entities.entity_id
+        left join fit
+            on
+                definitions.entity = fit.entity
+                and stored_entities.entity_id = fit.entity_id
+        where
+            stored_entities.fit_score != coalesce(fit.fit_score, 0)
+            or coalesce(
+                stored_entities.fit_reasons != fit.fit_reasons,
+                not (stored_entities.fit_reasons is null and fit.fit_reasons is null)
+            )
+            or coalesce(
+                stored_entities.paying_since_date != entities.paying_since_date,
+                not (
+                    stored_entities.paying_since_date is null
+                    and entities.paying_since_date is null
+                )
+            )
+    ),
+{% endif %}
+
+{{ pql_engine_entity_rows(
+    'intervals', ref('int_pql_signal_intervals'), rebuild, also_touched='changed_attributes'
+) }}
+
+config_version as (
+    {{ pql_engine_config_hash_query() }}
 ),
 
 signal_weights as (
@@ -166,6 +229,7 @@ final as (
         running.disqualifier_firing_count,
         coalesce(fit.fit_score, 0) as fit_score,
         fit.fit_reasons,
+        entities.paying_since_date,
         case
             when
                 (
@@ -190,8 +254,15 @@ final as (
                 )
                 then 'qualifies'
             else 'does_not_qualify'
-        end as raw_state
+        end as raw_state,
+        entity_watermarks.last_resolved_received_at,
+        config_version.config_hash
     from running
+    inner join entity_watermarks
+        on
+            running.definition_id = entity_watermarks.definition_id
+            and running.entity_id = entity_watermarks.entity_id
+    cross join config_version
     inner join definitions
         on running.definition_id = definitions.definition_id
     inner join required_counts

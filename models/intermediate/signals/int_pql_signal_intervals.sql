@@ -10,15 +10,32 @@
     is met while the value is at least threshold and at most threshold_max (when set). The
     weight factor is 1 while it is met, var pql_signal_decay_weight for lifespan_days after it
     stops being met, else 0. -#}
+{#- Incremental per entity: the intervals of every definition and entity with a contribution
+    recomputed since the watermark (a new or late event, a stitched one) are recomputed whole;
+    every other entity keeps its rows, which already hold the future (a window closing, a decay
+    ending, as dated intervals). A changed configuration (config_hash) rebuilds every row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset() }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
 {%- set double = type_double() -%}
+{%- set rebuild = pql_engine_rebuilds() %}
 with
 
 config as (
     select * from {{ ref('int_pql_config_validated') }}
 ),
 
-contributions as (
-    select * from {{ ref('int_signal_contributions_daily') }}
+{{ pql_engine_entity_rows('contributions', ref('int_signal_contributions_daily'), rebuild) }}
+
+config_version as (
+    {{ pql_engine_config_hash_query() }}
 ),
 
 settings as (
@@ -380,7 +397,7 @@ meeting as (
         next_change_date as valid_to,
         signal_value,
         is_met,
-        1.0 as factor
+        cast(1 as {{ double }}) as factor
     from decay_bounded
     where is_met
 ),
@@ -398,7 +415,7 @@ decaying as (
         end as valid_to,
         signal_value,
         is_met,
-        {{ var('pql_signal_decay_weight') }} as factor
+        cast({{ var('pql_signal_decay_weight') }} as {{ double }}) as factor
     from decay_bounded
     where not is_met and decay_until > change_date
 ),
@@ -416,7 +433,7 @@ faded as (
         next_change_date as valid_to,
         signal_value,
         is_met,
-        0.0 as factor
+        cast(0 as {{ double }}) as factor
     from decay_bounded
     where
         not is_met
@@ -428,12 +445,25 @@ faded as (
         )
 ),
 
-final as (
+weighted_spans as (
     select * from meeting
     union all
     select * from decaying
     union all
     select * from faded
+),
+
+final as (
+    select
+        weighted_spans.*,
+        entity_watermarks.last_resolved_received_at,
+        config_version.config_hash
+    from weighted_spans
+    inner join entity_watermarks
+        on
+            weighted_spans.definition_id = entity_watermarks.definition_id
+            and weighted_spans.entity_id = entity_watermarks.entity_id
+    cross join config_version
 )
 
 select * from final

@@ -4,11 +4,74 @@
     Internal users' events never count. A configured name ending in * (report_*) matches every
     event name it prefixes. sum, max and avg read a numeric property: an event without a
     number there does not count for them. -#}
+{#- Incremental per entity-day: every (user, day) and (account, day) that received a clean event
+    since the watermark (a new or late event, old anonymous events stitched by a late identify)
+    is recomputed whole from the clean stream; every other entity-day keeps its rows. A changed
+    configuration (config_hash) rebuilds every row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id', 'occurred_date'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset() }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
 {%- set star = "'*'" -%}
+{%- set rebuild = pql_engine_rebuilds() %}
 with
 
-events as (
-    select * from {{ ref('int_events_resolved') }}
+{% if rebuild %}
+    events as (
+        select * from {{ ref('int_events_resolved') }}
+    ),
+{% else %}
+    touched_user_days as (
+        select distinct
+            user_id,
+            occurred_date
+        from {{ ref('int_events_resolved') }}
+        where
+            user_id is not null
+            and resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
+    ),
+
+    touched_account_days as (
+        select distinct
+            account_id,
+            occurred_date
+        from {{ ref('int_events_resolved') }}
+        where
+            account_id is not null
+            and resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
+    ),
+
+    {#- Every event of a touched user-day or account-day: semi-joins, so the stream is not
+        pre-aggregated whole. -#}
+    events as (
+        select *
+        from {{ ref('int_events_resolved') }} as stream
+        where
+            exists (
+                select 1
+                from touched_user_days
+                where
+                    touched_user_days.user_id = stream.user_id
+                    and touched_user_days.occurred_date = stream.occurred_date
+            )
+            or exists (
+                select 1
+                from touched_account_days
+                where
+                    touched_account_days.account_id = stream.account_id
+                    and touched_account_days.occurred_date = stream.occurred_date
+            )
+    ),
+{% endif %}
+
+config_version as (
+    {{ pql_engine_config_hash_query() }}
 ),
 
 config as (
@@ -78,7 +141,8 @@ matched as (
                     json_extract_text_dynamic('events.properties_json', 'signals.property_key'),
                     type_double(),
                 ) }}
-        end as property_number
+        end as property_number,
+        events.resolved_received_at
     from events
     inner join signal_names
         on events.event_name = signal_names.matched_name
@@ -101,9 +165,34 @@ matched as (
             signals.page_host is null
             or events.page_host = signals.page_host
         )
+    {% if not rebuild %}
+        -- only whole entity-days: an account-day is not touched by its user's touched day
+        and (
+            (
+                signals.entity = 'user'
+                and exists (
+                    select 1
+                    from touched_user_days
+                    where
+                        touched_user_days.user_id = events.user_id
+                        and touched_user_days.occurred_date = events.occurred_date
+                )
+            )
+            or (
+                signals.entity = 'account'
+                and exists (
+                    select 1
+                    from touched_account_days
+                    where
+                        touched_account_days.account_id = events.account_id
+                        and touched_account_days.occurred_date = events.occurred_date
+                )
+            )
+        )
+    {% endif %}
 ),
 
-final as (
+aggregated as (
     select
         definition_id,
         signal_id,
@@ -113,7 +202,8 @@ final as (
         distinct_key,
         count(*) as event_count,
         sum(property_number) as property_sum,
-        max(property_number) as property_max
+        max(property_number) as property_max,
+        max(resolved_received_at) as last_resolved_received_at
     from matched
     where
         entity_id is not null
@@ -129,6 +219,14 @@ final as (
         occurred_date,
         available_date,
         distinct_key
+),
+
+final as (
+    select
+        aggregated.*,
+        config_version.config_hash
+    from aggregated
+    cross join config_version
 )
 
 select * from final

@@ -14,8 +14,8 @@
     history, the one part of this model that is not point in time.
 
     Active seats are seats with an event in this account in the window; they are taken from
-    int_account_usage_windows (its active seats are non-internal users with events in the
-    account, which are always linked to it by then). -#}
+    int_usage_windows (entity 'account': its active seats are non-internal users with events in
+    the account, which are always linked to it by then). -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
 {%- if windows is string or windows | length == 0 or windows | reject('integer') | list
     or windows | select('le', 0) | list -%}
@@ -57,7 +57,8 @@ users as (
 ),
 
 usage_windows as (
-    select * from {{ ref('int_account_usage_windows') }}
+    select * from {{ ref('int_usage_windows') }}
+    where entity = 'account'
 ),
 
 day_numbers as (
@@ -310,7 +311,7 @@ final as (
     from running_totals
     left join usage_windows
         on
-            running_totals.account_id = usage_windows.account_id
+            running_totals.account_id = usage_windows.entity_id
             and running_totals.as_of_date = usage_windows.as_of_date
 )
 

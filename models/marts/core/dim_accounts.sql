@@ -37,7 +37,15 @@ team_expansion as (
 ),
 
 activity as (
-    select * from {{ ref('int_account_activity_daily') }}
+    select
+        entity_id as account_id,
+        activity_date,
+        event_count,
+        linked_event_count,
+        first_event_at,
+        last_event_at
+    from {{ ref('int_activity_daily') }}
+    where entity = 'account'
 ),
 
 current_subscription_ranked as (

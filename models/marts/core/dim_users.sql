@@ -13,7 +13,14 @@ stitched as (
 ),
 
 activity as (
-    select * from {{ ref('int_user_activity_daily') }}
+    select
+        entity_id as user_id,
+        activity_date,
+        event_count,
+        first_event_at,
+        last_event_at
+    from {{ ref('int_activity_daily') }}
+    where entity = 'user'
 ),
 
 anonymous_ids as (

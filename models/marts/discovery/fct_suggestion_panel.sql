@@ -2,27 +2,14 @@
     used: as of the last day of every week, each entity eligible for new business then (known by
     that date, not yet converted; users non-internal), whose following var
     pql_backtest_window_days days are complete in the data, and whether it converted in them.
-    Eligibility and outcome are dated as in fct_backtest_panel (an entity enters when it was
-    first loaded; a user's conversion through an account counts from when the membership was
-    known), so the evidence is measured on the rows the backtest later scores. -#}
+    Eligibility and outcome are dated as in fct_backtest_panel, from the same model
+    (int_entities_new_business_dated), so the evidence is measured on the rows the backtest
+    later scores. -#}
 {%- set window_days = var('pql_backtest_window_days') | int -%}
 with
 
-users as (
-    select * from {{ ref('int_users_profiled') }}
-),
-
-accounts as (
-    select * from {{ ref('int_accounts_profiled') }}
-),
-
-links as (
-    select * from {{ ref('int_user_accounts_linked') }}
-),
-
-conversions as (
-    select * from {{ ref('int_account_conversions') }}
-    where motion = 'new_business'
+entities as (
+    select * from {{ ref('int_entities_new_business_dated') }}
 ),
 
 events as (
@@ -40,64 +27,18 @@ as_of_dates as (
     from events
 ),
 
-known_entities as (
-    select
-        'user' as entity,
-        user_id as entity_id,
-        {{ dbt.cast('greatest(signed_up_at, first_received_at)', 'date') }} as known_from
-    from users
-    where not is_internal
-
-    union all
-
-    select
-        'account' as entity,
-        account_id as entity_id,
-        {{ dbt.cast('greatest(first_observed_at, first_received_at)', 'date') }} as known_from
-    from accounts
-),
-
-entity_conversions as (
-    select
-        'account' as entity,
-        account_id as entity_id,
-        converted_date
-    from conversions
-
-    union all
-
-    select
-        'user' as entity,
-        links.user_id as entity_id,
-        min(greatest(
-            conversions.converted_date,
-            {{ dbt.cast('links.first_linked_received_at', 'date') }}
-        )) as converted_date
-    from links
-    inner join conversions
-        on links.account_id = conversions.account_id
-    group by links.user_id
-),
-
 panel as (
     select
-        known_entities.entity,
-        known_entities.entity_id,
+        entities.entity,
+        entities.entity_id,
         as_of_dates.as_of_date,
-        entity_conversions.converted_date
-    from known_entities
+        entities.converted_date
+    from entities
     inner join as_of_dates
-        on known_entities.known_from <= as_of_dates.as_of_date
+        on entities.known_from <= as_of_dates.as_of_date
     cross join data_as_of
-    left join entity_conversions
-        on
-            known_entities.entity = entity_conversions.entity
-            and known_entities.entity_id = entity_conversions.entity_id
     where
-        (
-            entity_conversions.converted_date is null
-            or entity_conversions.converted_date > as_of_dates.as_of_date
-        )
+        (entities.converted_date is null or entities.converted_date > as_of_dates.as_of_date)
         and {{ dbt.dateadd('day', window_days, 'as_of_dates.as_of_date') }} <= data_as_of.data_as_of_date
 ),
 

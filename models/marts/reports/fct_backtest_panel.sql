@@ -8,7 +8,8 @@
     converted_date, is_outcome_complete) uses only what was known by as_of_date. An entity enters
     when it was first loaded (not at a signup time learned later), and a user's conversion
     through an account counts from when the membership was known, as in the threshold engine,
-    so a later load cannot move an entity out of a past week. Entities with no history row yet
+    so a later load cannot move an entity out of a past week (int_entities_new_business_dated,
+    shared with fct_suggestion_panel). Entities with no history row yet
     on a date are not qualified with score 0. -#}
 with
 
@@ -24,12 +25,8 @@ account_history as (
     select * from {{ ref('fct_pqa_state_history') }}
 ),
 
-users as (
-    select * from {{ ref('int_users_profiled') }}
-),
-
-accounts as (
-    select * from {{ ref('int_accounts_profiled') }}
+entities as (
+    select * from {{ ref('int_entities_new_business_dated') }}
 ),
 
 links as (
@@ -39,11 +36,6 @@ links as (
 revenue_events as (
     select * from {{ ref('fct_revenue_events') }}
     where motion = 'expansion'
-),
-
-conversions as (
-    select * from {{ ref('int_account_conversions') }}
-    where motion = 'new_business'
 ),
 
 events as (
@@ -74,48 +66,6 @@ definitions as (
         motion,
         score_threshold
     from config
-),
-
-known_entities as (
-    select
-        'user' as entity,
-        user_id as entity_id,
-        {{ dbt.cast('greatest(signed_up_at, first_received_at)', 'date') }} as known_from
-    from users
-    where not is_internal
-
-    union all
-
-    select
-        'account' as entity,
-        account_id as entity_id,
-        {{ dbt.cast('greatest(first_observed_at, first_received_at)', 'date') }} as known_from
-    from accounts
-),
-
-entity_conversions as (
-    {#- the new-business conversion per entity (int_account_conversions), dated when it was
-        known for it: ends new-business eligibility and starts expansion eligibility, as in the
-        threshold engine -#}
-    select
-        'account' as entity,
-        account_id as entity_id,
-        converted_date
-    from conversions
-
-    union all
-
-    select
-        'user' as entity,
-        links.user_id as entity_id,
-        min(greatest(
-            conversions.converted_date,
-            {{ dbt.cast('links.first_linked_received_at', 'date') }}
-        )) as converted_date
-    from links
-    inner join conversions
-        on links.account_id = conversions.account_id
-    group by links.user_id
 ),
 
 expansion_outcomes as (
@@ -150,7 +100,8 @@ outcomes as (
         entity_id,
         'new_business' as motion,
         converted_date as outcome_date
-    from entity_conversions
+    from entities
+    where converted_date is not null
 
     union all
 
@@ -168,23 +119,19 @@ spans as (
         definitions.entity,
         definitions.motion,
         definitions.score_threshold,
-        known_entities.entity_id,
+        entities.entity_id,
         case
             when definitions.motion = 'expansion'
-                then greatest(known_entities.known_from, entity_conversions.converted_date)
-            else known_entities.known_from
+                then greatest(entities.known_from, entities.converted_date)
+            else entities.known_from
         end as eligible_from,
         case
-            when definitions.motion = 'new_business' then entity_conversions.converted_date
+            when definitions.motion = 'new_business' then entities.converted_date
         end as eligible_until
     from definitions
-    inner join known_entities
-        on definitions.entity = known_entities.entity
-    left join entity_conversions
-        on
-            known_entities.entity = entity_conversions.entity
-            and known_entities.entity_id = entity_conversions.entity_id
-    where definitions.motion != 'expansion' or entity_conversions.converted_date is not null
+    inner join entities
+        on definitions.entity = entities.entity
+    where definitions.motion != 'expansion' or entities.converted_date is not null
 ),
 
 history as (

@@ -221,8 +221,11 @@ def test_production_run_skips_unit_tests_and_scopes_incremental_tests_to_the_win
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     assert manifest["unit_tests"], "the project has unit tests: they were left out, not absent"
     tests_run = {r["unique_id"] for r in run if r["unique_id"].startswith("test.")}
-    discovery = {
-        k for k, n in manifest["nodes"].items() if n["fqn"][:3] == ["pql", "marts", "discovery"]
+    tagged = {k for k, n in manifest["nodes"].items() if "pql_discovery" in n["tags"]}
+    discovery = tagged | {
+        k
+        for k, n in manifest["nodes"].items()
+        if n["resource_type"] == "test" and set(n["depends_on"]["nodes"]) & tagged
     }
     assert discovery and not discovery & {r["unique_id"] for r in run}, (
         "signal discovery is the weekly selector discovery_run's, not the daily run's"

@@ -75,25 +75,45 @@ membership as (
             and panel_counts.as_of_date = panel.as_of_date
 ),
 
+{#- The greedy loop, one step per block. Each step reads only the step before it (its chosen
+    candidates carried as columns chosen_1 ... chosen_<step - 1>) and the membership, so the
+    query grows linearly with the steps on every engine (a planner that inlines CTEs, such as
+    Spark's, would otherwise expand a step's every reading of the previous steps again). -#}
 {% for step in range(1, max_signals + 1) %}
+    {%- set carried = [] -%}
+    {%- for earlier in range(1, step) -%}
+        {%- do carried.append('previous.chosen_' ~ earlier) -%}
+    {%- endfor %}
     step_{{ step }}_increments as (
+        {#- per candidate, the entity-weeks it flags that no chosen signal flags yet -#}
         select
             membership.entity,
             membership.candidate_id,
+            {% if step > 1 %}
+                {{ carried | join(',\n                ') }},
+                previous.flagged_count as previous_flagged_count,
+                previous.flagged_converted_count as previous_flagged_converted_count,
+            {% endif %}
             count(*) as new_flagged,
             sum(membership.converted) as new_converted
         from membership
         {% if step > 1 %}
-            inner join step_{{ step - 1 }}
-                on membership.entity = step_{{ step - 1 }}.entity
-            left join covered_{{ step - 1 }}
+            inner join step_{{ step - 1 }} as previous
+                on membership.entity = previous.entity
+            left join membership as covered
                 on
-                    membership.entity = covered_{{ step - 1 }}.entity
-                    and membership.entity_id = covered_{{ step - 1 }}.entity_id
-                    and membership.as_of_date = covered_{{ step - 1 }}.as_of_date
-            where covered_{{ step - 1 }}.entity_id is null
+                    membership.entity = covered.entity
+                    and membership.entity_id = covered.entity_id
+                    and membership.as_of_date = covered.as_of_date
+                    and covered.candidate_id in ({{ carried | join(', ') }})
+            where covered.entity_id is null
         {% endif %}
         group by
+            {% if step > 1 -%}
+                {{ carried | join(',\n                ') }},
+                previous.flagged_count,
+                previous.flagged_converted_count,
+            {% endif -%}
             membership.entity,
             membership.candidate_id
     ),
@@ -102,8 +122,8 @@ membership as (
         select
             increments.*,
             {% if step > 1 %}
-                previous.flagged_count + increments.new_flagged as flagged_count,
-                previous.flagged_converted_count + increments.new_converted
+                increments.previous_flagged_count + increments.new_flagged as flagged_count,
+                increments.previous_flagged_converted_count + increments.new_converted
                     as flagged_converted_count,
             {% else %}
                 increments.new_flagged as flagged_count,
@@ -119,10 +139,6 @@ membership as (
         from step_{{ step }}_increments as increments
         inner join totals
             on increments.entity = totals.entity
-        {% if step > 1 %}
-            inner join step_{{ step - 1 }} as previous
-                on increments.entity = previous.entity
-        {% endif %}
     ),
 
     step_{{ step }}_ranked as (
@@ -149,43 +165,29 @@ membership as (
             new_rate_low,
             gain,
             flagged_count,
-            flagged_converted_count
+            flagged_converted_count,
+            {% for earlier in range(1, step) -%}
+                chosen_{{ earlier }},
+            {% endfor -%}
+            candidate_id as chosen_{{ step }}
         from step_{{ step }}_ranked
         where gain_rank = 1
-    ),
-
-    covered_{{ step }} as (
-        {% if step > 1 %}
-            select
-                entity,
-                entity_id,
-                as_of_date
-            from covered_{{ step - 1 }}
-            union all
-        {% endif %}
-        select
-            membership.entity,
-            membership.entity_id,
-            membership.as_of_date
-        from membership
-        inner join step_{{ step }}
-            on
-                membership.entity = step_{{ step }}.entity
-                and membership.candidate_id = step_{{ step }}.candidate_id
-        {% if step > 1 %}
-            left join covered_{{ step - 1 }} as already
-                on
-                    membership.entity = already.entity
-                    and membership.entity_id = already.entity_id
-                    and membership.as_of_date = already.as_of_date
-            where already.entity_id is null
-        {% endif %}
     ),
 
 {% endfor %}
 steps as (
     {% for step in range(1, max_signals + 1) -%}
-        select * from step_{{ step }}
+        select
+            entity,
+            candidate_id,
+            step,
+            new_flagged,
+            new_converted,
+            new_rate_low,
+            gain,
+            flagged_count,
+            flagged_converted_count
+        from step_{{ step }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -60,7 +60,8 @@ internal_users as (
     where is_internal
 ),
 
-stream as (
+{#- not `stream`: Spark 4 reads `from stream` as a streaming read (FROM STREAM) -#}
+stream_events as (
     select
         user_id,
         account_id,
@@ -83,7 +84,7 @@ stream as (
     ),
 
     new_events as (
-        select * from stream
+        select * from stream_events
         where resolved_received_at > {{ incremental_since('last_resolved_received_at') }}
     ),
 
@@ -136,7 +137,7 @@ stream as (
             min(available_date) as recompute_from_date,
             min(available_date) as first_read_date,
             max(available_date) as last_available_date
-        from stream
+        from stream_events
     ),
 {% endif %}
 
@@ -151,12 +152,12 @@ day_offsets as (
 ),
 
 known_events as (
-    select stream.*
-    from stream
+    select stream_events.*
+    from stream_events
     cross join recompute
     where
-        stream.available_date >= recompute.first_read_date
-        or stream.occurred_date > {{ dbt.cast(
+        stream_events.available_date >= recompute.first_read_date
+        or stream_events.occurred_date > {{ dbt.cast(
             dbt.dateadd('day', -1 * largest_window, 'recompute.first_read_date'), 'date'
         ) }}
 ),

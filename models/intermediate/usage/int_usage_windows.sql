@@ -60,8 +60,8 @@ internal_users as (
     where is_internal
 ),
 
-{#- not `stream`: Spark 4 reads `from stream` as a streaming read (FROM STREAM) -#}
 stream_events as (
+    {#- not `stream`: Spark 4 reads `from stream` as a streaming read (FROM STREAM) -#}
     select
         user_id,
         account_id,

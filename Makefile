@@ -52,11 +52,12 @@ browser:  ## Debian chromium for the report's browser test (installed when missi
 pytest: $(STAMP) browser  ## the DuckDB test suite (builds the project into temporary DuckDB files)
 	$(BIN)/python -m pytest
 
-test-engines: $(STAMP)  ## the project on PostgreSQL; dbt-databricks parse (Spark: make test-spark)
+test-engines: $(STAMP)  ## the project on PostgreSQL and a local Spark; dbt-databricks parse
 	scripts/engines/run_postgres_suite.sh
 	scripts/engines/databricks_parse.sh
+	scripts/engines/spark.sh
 
-test-spark: $(STAMP)  ## the project on a local Spark (not in make test yet: see docs/engines.md)
+test-spark: $(STAMP)  ## the project on a local Spark only (also part of make test-engines)
 	scripts/engines/spark.sh
 
 test: lint pytest test-engines  ## lint, the DuckDB suite and the engine suites (what .ci/run calls)

@@ -715,15 +715,21 @@ def score_definition(
     return records
 
 
-def evaluate_definition(*inputs) -> list[dict]:
-    """Every record for one definition (the inputs of fit_definition): its fit, then today's
-    scores from that fit."""
+def fit_and_score(*inputs) -> tuple[list[dict], object | None]:
+    """One definition fitted (the inputs of fit_definition): its fit's records, then today's
+    scores from that fit; and the fitted state (None when refused)."""
     definition_id, points, features, catalog, _, settings = inputs
     records, state = fit_definition(*inputs)
     if state is None:
-        return records
+        return records, None
     current = [p for p in points if p["point_kind"] == "current"]
-    return records + score_definition(definition_id, state, current, features, catalog, settings)
+    scores = score_definition(definition_id, state, current, features, catalog, settings)
+    return records + scores, state
+
+
+def evaluate_definition(*inputs) -> list[dict]:
+    """Every record for one definition: its fit, then today's scores from that fit."""
+    return fit_and_score(*inputs)[0]
 
 
 # --- 7. the refit cadence ---------------------------------------------------------------------
@@ -882,7 +888,7 @@ def learned_score_records(
                 )
             continue
         points, features = load(definition_id)
-        fitted, state = fit_definition(
+        fitted, state = fit_and_score(
             definition_id,
             points,
             features,
@@ -891,11 +897,6 @@ def learned_score_records(
             settings,
         )
         records += fitted
-        if state is not None:
-            current = [p for p in points if p["point_kind"] == "current"]
-            records += score_definition(
-                definition_id, state, current, features, definition_catalog, settings
-            )
         records.append(
             {
                 "record_type": "model",

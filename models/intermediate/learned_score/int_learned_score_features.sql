@@ -1,3 +1,12 @@
+-- depends_on: {{ ref('int_user_accounts_linked') }}
+{{
+    config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=["{{ pql_engine_config_reset() }}", "{{ learned_score_features_reset() }}"],
+    )
+}}
 {#- The learned score's features, point in time: for every entity-date of
     int_learned_score_points, each value known on that date (one row per feature, so every
     definition keeps its own signals; a feature absent for a date is 0).
@@ -17,7 +26,13 @@
     Point in time: every value uses only rows known by as_of_date (an event from its
     available date, the later of the day it happened and the day it was loaded or stitched; a
     trait from the day its message was loaded), so a build from data truncated at a date gives
-    the same features for that date. -#}
+    the same features for that date.
+
+    Incremental (docs/learned_score.md, "Incremental features"): the pre-hooks remove the rows
+    of points that are gone, of every entity touched since the last run from its earliest
+    touched day (macro learned_score_features_touched), and every row when the configuration
+    changed (config_hash); the run then computes the points that have no rows and appends them.
+    On dbt-spark (no delete) it is a table. -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
 {#- an item inside the signal's own window on the date (not only the previous one) -#}
 {%- set in_window = dbt.dateadd('day', 'signal_settings.window_days', 'contributions.occurred_date')
@@ -83,15 +98,39 @@ users as (
     select * from {{ ref('int_users_profiled') }}
 ),
 
-entity_dates as (
-    {#- a date scored twice (a panel week ending on the data's as-of date) is valued once -#}
-    select distinct
-        definition_id,
-        entity,
-        entity_id,
-        as_of_date
-    from points
+config_version as (
+    {{ pql_engine_config_hash_query() }}
 ),
+
+entity_dates as (
+    {#- a date scored twice (a panel week ending on the data's as-of date) is valued once; on
+        an incremental run only the points with no stored rows -#}
+    select distinct
+        points.definition_id,
+        points.entity,
+        points.entity_id,
+        points.as_of_date
+    from points
+    {% if is_incremental() -%}
+        where not exists (
+            select 1
+            from {{ this }} as stored
+            where
+                stored.definition_id = points.definition_id
+                and stored.entity_id = points.entity_id
+                and stored.as_of_date = points.as_of_date
+        )
+    {%- endif %}
+),
+
+{% if is_incremental() -%}
+    batch_entities as (
+        select distinct
+            entity,
+            entity_id
+        from entity_dates
+    ),
+{%- endif %}
 
 signal_settings as (
     select distinct
@@ -398,7 +437,14 @@ activity_days as (
         min(greatest(events.occurred_date, {{ dbt.cast('events.resolved_received_at', 'date') }}))
             as available_date
     from events
-    where events.user_id is not null
+    where
+        events.user_id is not null
+        {% if is_incremental() -%}
+            and exists (
+                select 1 from batch_entities
+                where batch_entities.entity = 'user' and batch_entities.entity_id = events.user_id
+            )
+        {%- endif %}
     group by
         events.user_id,
         events.occurred_date
@@ -414,7 +460,15 @@ activity_days as (
     from events
     left join users
         on events.user_id = users.user_id
-    where events.account_id is not null and not coalesce(users.is_internal, false)
+    where
+        events.account_id is not null
+        and not coalesce(users.is_internal, false)
+        {% if is_incremental() -%}
+            and exists (
+                select 1 from batch_entities
+                where batch_entities.entity = 'account' and batch_entities.entity_id = events.account_id
+            )
+        {%- endif %}
     group by
         events.account_id,
         events.occurred_date
@@ -490,14 +544,16 @@ all_values as (
 
 final as (
     select
-        definition_id,
-        entity,
-        entity_id,
-        as_of_date,
-        feature_name,
-        cast(feature_value as {{ type_double() }}) as feature_value
+        all_values.definition_id,
+        all_values.entity,
+        all_values.entity_id,
+        all_values.as_of_date,
+        all_values.feature_name,
+        cast(all_values.feature_value as {{ type_double() }}) as feature_value,
+        config_version.config_hash
     from all_values
-    where feature_value is not null
+    cross join config_version
+    where all_values.feature_value is not null
 )
 
 select * from final

@@ -24,7 +24,16 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_signal_contributions_daily",
     "main_intermediate.int_pql_signal_intervals",
     "main_intermediate.int_pql_score_changes",
+    "main_intermediate.int_account_team_expansion",
+    "main_intermediate.int_learned_score_features",
 )
+# Incremental models whose rows stored before the last run must change on it (the planted late
+# rows touch them), and the columns that key a row: the test compares the rows stored before
+# the last run with those after it.
+RECOMPUTED_BEFORE_LAST_RUN = {
+    "main_intermediate.int_account_team_expansion": ("account_id", "as_of_date"),
+    "main_intermediate.int_learned_score_features": ("definition_id", "entity_id", "as_of_date"),
+}
 ENGINE_MODELS = tuple(m for m in INCREMENTAL_MODELS if "pql" in m or "signal" in m)
 # The engine models and what lies between them and the state history.
 ENGINE_SELECTION = "int_signal_contributions_daily+,+int_pql_states_evaluated"
@@ -34,7 +43,6 @@ DOWNSTREAM = (
     "main_intermediate.int_user_account_evidence_collected",
     "main_intermediate.int_user_accounts_linked",
     "main_intermediate.int_event_account_sources_counted",
-    "main_intermediate.int_account_team_expansion",
     "main_marts.dim_users",
     "main_marts.dim_accounts",
     "main_intermediate.int_funnel_steps",
@@ -345,6 +353,36 @@ def incremental_and_full(tmp_path_factory, small_raw):
                     late_user,
                 ],
             )
+        # A new persona for a seated user of an account that has stored points: the account's
+        # departments and seats fingerprint change, which no event shows.
+        persona_user, persona_account = con.execute(
+            """
+            select links.user_id, links.account_id
+            from main_intermediate.int_user_accounts_linked as links
+            inner join main_intermediate.int_users_profiled as users
+                on links.user_id = users.user_id and not users.is_internal
+            where links.account_id in (
+                select entity_id from main_intermediate.int_learned_score_features
+                where entity = 'account'
+            )
+            order by links.account_id, links.user_id
+            limit 1
+            """
+        ).fetchone()
+        con.execute(
+            """
+            insert into raw.identifies
+                (id, anonymous_id, user_id, timestamp, received_at, email, traits)
+            values ('late-persona-1', null, ?, strftime(?::timestamp, '%Y-%m-%dT%H:%M:%SZ'), ?,
+                    null, '{"persona": "late_department"}')
+            """,
+            [persona_user, max_received, max_received + timedelta(minutes=4)],
+        )
+        con.execute("create schema before_last_run")
+        for relation in RECOMPUTED_BEFORE_LAST_RUN:
+            name = relation.split(".")[1]
+            con.execute(f"create table before_last_run.{name} as select * from {relation}")
+    injected |= {"late_user": late_user, "persona_account": persona_account}
     run_dbt(["build"], inc_db, inc_dir)
 
     full_dir = tmp_path_factory.mktemp("full")
@@ -462,6 +500,53 @@ def test_incremental_run_equals_full_refresh(incremental_and_full, relation):
     inc_db, full_db, _, _ = incremental_and_full
     assert scalar(full_db, f"select count(*) from {relation}") > 0
     assert _rows_differing(inc_db, full_db, relation) == (0, 0)
+
+
+def _changed_stored_rows(db, relation: str, keys: tuple[str, ...]) -> list[tuple]:
+    """The keys of rows stored before the last run (dated up to its latest date) that the last
+    run changed: rows of those keys in one state and not the other."""
+    name = relation.split(".")[1]
+    key_list = ", ".join(keys)
+    return query(
+        db,
+        f"""
+        with
+        before as (select * from before_last_run.{name}),
+        after as (
+            select * from {relation}
+            where as_of_date <= (select max(as_of_date) from before)
+        ),
+        changed as (
+            (select * from before except all select * from after)
+            union all
+            (select * from after except all select * from before)
+        )
+        select distinct {key_list} from changed order by {key_list}
+        """,
+    )
+
+
+@pytest.mark.parametrize("relation", sorted(RECOMPUTED_BEFORE_LAST_RUN))
+def test_last_run_recomputes_stored_rows_of_touched_entities(incremental_and_full, relation):
+    """The late rows change rows an earlier run had stored (and, by the test above, the same
+    way a full refresh does): reports committed late inside the lookback reach the late user's
+    account's team rows and features from the day they happened; a late persona reaches the
+    team rows of its user's account (seats fingerprint; departments are no feature). Had a
+    model only added
+    its new dates, these would be unchanged."""
+    inc_db, _, injected, _ = incremental_and_full
+    changed = _changed_stored_rows(inc_db, relation, RECOMPUTED_BEFORE_LAST_RUN[relation])
+    entities = {row[-2] for row in changed}
+    late_account = scalar(
+        inc_db,
+        """select min(account_id) from main_intermediate.int_events_resolved
+           where event_id like 'late-commit-%'""",
+    )
+    if relation.endswith("int_account_team_expansion"):
+        assert late_account in entities
+        assert injected["persona_account"] in entities
+    else:
+        assert injected["late_user"] in entities or late_account in entities
 
 
 def test_late_identify_stitches_events_loaded_before_it(incremental_and_full):

@@ -439,12 +439,12 @@ activity_days as (
     from events
     where
         events.user_id is not null
-        {% if is_incremental() -%}
-            and exists (
-                select 1 from batch_entities
-                where batch_entities.entity = 'user' and batch_entities.entity_id = events.user_id
-            )
-        {%- endif %}
+    {% if is_incremental() %}
+        and exists (
+            select 1 from batch_entities
+            where batch_entities.entity = 'user' and batch_entities.entity_id = events.user_id
+        )
+    {% endif %}
     group by
         events.user_id,
         events.occurred_date
@@ -463,12 +463,12 @@ activity_days as (
     where
         events.account_id is not null
         and not coalesce(users.is_internal, false)
-        {% if is_incremental() -%}
-            and exists (
-                select 1 from batch_entities
-                where batch_entities.entity = 'account' and batch_entities.entity_id = events.account_id
-            )
-        {%- endif %}
+    {% if is_incremental() %}
+        and exists (
+            select 1 from batch_entities
+            where batch_entities.entity = 'account' and batch_entities.entity_id = events.account_id
+        )
+    {% endif %}
     group by
         events.account_id,
         events.occurred_date

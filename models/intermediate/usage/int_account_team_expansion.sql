@@ -110,9 +110,7 @@ known_events as (
 stream_bounds as (
     select
         min(available_date) as first_available_date,
-        max(available_date) as last_available_date,
-        {{ dbt.datediff('min(available_date)', 'max(available_date)', 'day') }}
-            as span_days
+        max(available_date) as last_available_date
     from known_events
 ),
 
@@ -258,8 +256,8 @@ seat_fingerprints as (
 
 account_events as (
     {#- the account's events (all on a full build; on an incremental run all of a whole
-        account's, else those known from its first recomputed date or still in the invitation
-        window there) -#}
+        account's, else those known from its first recomputed date and the invitations still
+        in the window there) -#}
     select
         known_events.account_id,
         known_events.event_name,
@@ -276,13 +274,17 @@ account_events as (
     where
         known_events.account_id is not null
         and internal_users.user_id is null
-        {% if is_incremental() -%}
-            and (
-                plans.is_whole
-                or known_events.available_date >= plans.from_date
-                or known_events.occurred_date >= {{ read_back }}
+    {% if is_incremental() %}
+        and (
+            plans.is_whole
+            or known_events.available_date >= plans.from_date
+            or (
+                known_events.occurred_date >= {{ read_back }}
+                and known_events.event_name
+                in ({{ sql_string_list([invite_sent_event, invite_accepted_event]) }})
             )
-        {%- endif %}
+        )
+    {% endif %}
 ),
 
 account_first_dates as (
@@ -351,10 +353,18 @@ series_ranges as (
 ),
 
 day_offsets as (
+    {#- as many days as the longest series (a recomputed date can lie before the stream's first
+        available date: an event stitched late had occurred before it) -#}
     select day_numbers.generated_number - 1 as day_offset
     from day_numbers
-    cross join stream_bounds
-    where day_numbers.generated_number - 1 <= stream_bounds.span_days + {{ largest_window }}
+    where day_numbers.generated_number - 1 <= (
+        select
+            max({{ dbt.datediff(
+                'series_ranges.series_start_date', 'stream_bounds.last_available_date', 'day'
+            ) }})
+        from series_ranges
+        cross join stream_bounds
+    )
 ),
 
 series as (

@@ -495,6 +495,27 @@ def test_row_loaded_behind_the_lookback_is_listed_and_warned(missed_by_lookback)
     assert "ERROR=0" in output
 
 
+def test_usage_window_series_have_one_start_each(incremental_and_full):
+    """int_usage_windows' post-hook finds the entities whose series start moved by their start
+    rows (as_of_date = first_known_date): that holds only if every row of an entity carries the
+    same first_known_date and its series begins on it, after incremental runs as on a full
+    refresh."""
+    inc_db, full_db, _, _ = incremental_and_full
+    for db in (inc_db, full_db):
+        broken = scalar(
+            db,
+            """select count(*) from (
+                   select entity, entity_id
+                   from main_intermediate.int_usage_windows
+                   group by entity, entity_id
+                   having count(distinct first_known_date) > 1
+                       or min(as_of_date) != min(first_known_date)
+                       or count(case when as_of_date = first_known_date then 1 end) != 1
+               ) as entities""",
+        )
+        assert broken == 0
+
+
 @pytest.mark.parametrize("relation", INCREMENTAL_MODELS + DOWNSTREAM)
 def test_incremental_run_equals_full_refresh(incremental_and_full, relation):
     inc_db, full_db, _, _ = incremental_and_full

@@ -53,20 +53,8 @@ with
         select *
         from {{ ref('int_events_resolved') }} as stream
         where
-            exists (
-                select 1
-                from touched_user_days
-                where
-                    touched_user_days.user_id = stream.user_id
-                    and touched_user_days.occurred_date = stream.occurred_date
-            )
-            or exists (
-                select 1
-                from touched_account_days
-                where
-                    touched_account_days.account_id = stream.account_id
-                    and touched_account_days.occurred_date = stream.occurred_date
-            )
+            {{ row_is_touched('touched_user_days', 'stream', ['user_id', 'occurred_date']) }}
+            or {{ row_is_touched('touched_account_days', 'stream', ['account_id', 'occurred_date']) }}
     ),
 {% endif %}
 
@@ -170,23 +158,11 @@ matched as (
         and (
             (
                 signals.entity = 'user'
-                and exists (
-                    select 1
-                    from touched_user_days
-                    where
-                        touched_user_days.user_id = events.user_id
-                        and touched_user_days.occurred_date = events.occurred_date
-                )
+                and {{ row_is_touched('touched_user_days', 'events', ['user_id', 'occurred_date']) }}
             )
             or (
                 signals.entity = 'account'
-                and exists (
-                    select 1
-                    from touched_account_days
-                    where
-                        touched_account_days.account_id = events.account_id
-                        and touched_account_days.occurred_date = events.occurred_date
-                )
+                and {{ row_is_touched('touched_account_days', 'events', ['account_id', 'occurred_date']) }}
             )
         )
     {% endif %}

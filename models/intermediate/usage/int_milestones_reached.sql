@@ -126,13 +126,7 @@ entity_events as (
     batch as (
         select *
         from entity_events
-        where exists (
-            select 1
-            from touched_entities
-            where
-                touched_entities.entity = entity_events.entity
-                and touched_entities.entity_id = entity_events.entity_id
-        )
+        where {{ row_is_touched('touched_entities', 'entity_events', ['entity', 'entity_id']) }}
     ),
 {% else %}
     batch as (

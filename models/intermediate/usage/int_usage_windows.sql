@@ -5,10 +5,17 @@
         unique_key=['entity', 'entity_id', 'as_of_date'],
         on_schema_change='fail',
         meta={'test_window_column': 'last_resolved_received_at'},
-        post_hook="{% if target.type != 'spark' %}delete from {{ this }} where as_of_date < (
-            select max(latest.first_known_date) from {{ this }} as latest
-            where latest.entity = {{ this.identifier }}.entity
-                and latest.entity_id = {{ this.identifier }}.entity_id
+        post_hook="{% if target.type != 'spark' %}delete from {{ this }} where exists (
+            select 1 from (
+                select entity, entity_id, max(first_known_date) as series_start
+                from {{ this }}
+                where as_of_date = first_known_date
+                group by entity, entity_id
+                having count(*) > 1
+            ) as moved
+            where moved.entity = {{ this.identifier }}.entity
+                and moved.entity_id = {{ this.identifier }}.entity_id
+                and {{ this.identifier }}.as_of_date < moved.series_start
         ){% endif %}",
     )
 }}
@@ -17,7 +24,11 @@
     their available date). How, what each entity counts, and the incremental runs (an entity's
     rows are rewritten from the earliest day an event resolved since the watermark occurred,
     else only its new days; the post-hook drops rows left before a first known date that moved
-    later, except on Spark without Delta, which cannot delete): docs/usage_windows.md. -#}
+    later, except on Spark without Delta, which cannot delete): docs/usage_windows.md.
+    The post-hook touches only the entities whose start moved: every row of an entity carries
+    the same first_known_date, so its series has one start row (as_of_date = first_known_date);
+    a run that moves the start later writes a second one and leaves the old rows before it.
+    Finding those entities is a filter on the start rows, not a lookup per stored row. -#}
 {%- set windows = validated_var('pql_usage_windows') -%}
 {%- set largest_window = windows | max -%}
 {%- set smallest_window = windows | min -%}
@@ -130,6 +141,9 @@ stream_events as (
                 max(available_date) as last_available_date
             from new_events
         ) as new_bounds
+        {#- No event resolved since the watermark: no row to write, so no row to compute (every
+            CTE below is cross-joined with this one). #}
+        where new_bounds.last_available_date is not null
     ),
 {% else %}
     recompute as (

@@ -7,15 +7,20 @@
     - whose inputs (pql_engine_tail_inputs) differ from the ones stored on this model's rows,
       or that have no stored row (null-safe comparison);
     - with a date of `due` (a list of [relation, date column] with definition_id and
-      entity_id) after this model's watermark (less the lookback) and up to the as-of date:
+      entity_id) after the day of this model's watermark and up to the as-of date:
       a change that was still in the future at the last run (a window closing, a demotion at
       the end of an anti-flapping hold, a cooldown ending) and is history now, although no
       input changed (due_until_as_of false: `due` holds no date after the as-of date, so no
-      bound is needed). The watermark (less the lookback) is never after the last run's as-of
-      date, so no such date is skipped, however long ago the last run was.
+      bound is needed). The watermark (the latest load behind the stored rows) is never after
+      the last run's as-of date (the latest load of the stream then), so no such date is
+      skipped, however long ago the last run was; a date up to it was history already.
     Ends with a comma. -#}
 {% macro pql_engine_tail_rows(name, upstream, rebuild, due=[], due_until_as_of=true) -%}
     {%- set inputs = pql_engine_tail_inputs() -%}
+    {#- the stored watermark itself: incremental_since less its lookback -#}
+    {%- set high_water = dbt.dateadd(
+        'day', var('pql_lookback_days') | int, incremental_since('last_resolved_received_at')
+    ) -%}
     {%- if rebuild %}
     {{ name }} as (
         select * from {{ upstream }}
@@ -74,7 +79,7 @@
         cross join ({{ stream_as_of_date() }}) as as_of
         {%- endif %}
         where
-            due_dates.{{ date_column }} > {{ dbt.cast(incremental_since('last_resolved_received_at'), 'date') }}
+            due_dates.{{ date_column }} > {{ dbt.cast(high_water, 'date') }}
             {%- if due_until_as_of %}
             and due_dates.{{ date_column }} <= as_of.data_as_of_date
             {%- endif %}

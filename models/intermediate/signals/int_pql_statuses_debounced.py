@@ -41,6 +41,9 @@ RUN_COLUMNS = (
 # What every row carries from its entity's runs (macro pql_engine_tail_inputs, and config_hash).
 ENTITY_INPUTS = ("last_resolved_received_at", "fit_score", "fit_reasons", "paying_since_date")
 ENTITY_COLUMNS = ("definition_id", "entity_id", *ENTITY_INPUTS, "config_hash")
+# The name the runs go by in the queries below (a relation's query name; a table of the
+# same name in the database would take precedence, so none is likely to exist).
+RUNS_VIEW = "pql_qualification_runs_read"
 
 
 def apply_anti_flapping(
@@ -152,18 +155,18 @@ def touched_runs(runs, this: str, lookback_days: int):
     stored row (a changed fit or payment start, a new entity; except treats nulls as equal)."""
     inputs = ", ".join(ENTITY_INPUTS)
     return runs.query(
-        "runs",
+        RUNS_VIEW,
         f"""
-        select * from runs
+        select * from {RUNS_VIEW}
         where (definition_id, entity_id) in (
-            select definition_id, entity_id from runs
+            select definition_id, entity_id from {RUNS_VIEW}
             where last_resolved_received_at > (
                 select max(last_resolved_received_at) - to_days({int(lookback_days)})
                 from {this}
             )
             union
             select definition_id, entity_id from (
-                select definition_id, entity_id, {inputs} from runs
+                select definition_id, entity_id, {inputs} from {RUNS_VIEW}
                 except
                 select definition_id, entity_id, {inputs} from {this}
             )
@@ -178,11 +181,11 @@ def with_entity_columns(session, columns: dict[str, list], runs):
     session.register("pql_status_changes", arrow_table(columns))
     carried = ", ".join(f"entity_inputs.{column}" for column in ENTITY_COLUMNS[2:])
     return runs.query(
-        "runs",
+        RUNS_VIEW,
         f"""
         select pql_status_changes.*, {carried}
         from pql_status_changes
-        inner join (select distinct {", ".join(ENTITY_COLUMNS)} from runs) as entity_inputs
+        inner join (select distinct {", ".join(ENTITY_COLUMNS)} from {RUNS_VIEW}) as entity_inputs
             on pql_status_changes.definition_id = entity_inputs.definition_id
             and pql_status_changes.entity_id = entity_inputs.entity_id
         """,

@@ -262,6 +262,11 @@ def test_production_run_skips_unit_tests_and_scopes_incremental_tests_to_the_win
                 [row_id, days_ago],
             )
 
+    def dbt_test(name: str, window: bool) -> str:
+        """`dbt test` of one test, reading the production run's 4-day window or whole tables."""
+        scope = ["--vars", "{pql_test_window_days: 4}"] if window else []
+        return run_dbt(["test", "--select", name, *scope], warehouse, tmp_path, check=False)
+
     plant(1, "planted-new")
     caught = production_run(
         warehouse, tmp_path, PQL_BUILD_ARGS="--select int_event_rows_classified", **cdp_only
@@ -275,12 +280,62 @@ def test_production_run_skips_unit_tests_and_scopes_incremental_tests_to_the_win
             " where event_row_id = 'planted-new'"
         )
     plant(20, "planted-old")
-    scoped = run_dbt(
-        ["test", "--select", not_null, "--vars", "{pql_test_window_days: 4}"],
-        warehouse,
-        tmp_path,
-        check=False,
-    )
+    scoped = dbt_test(not_null, window=True)
     assert f"PASS {not_null}" in scoped, scoped[-2000:]
-    whole = run_dbt(["test", "--select", not_null], warehouse, tmp_path, check=False)
+    whole = dbt_test(not_null, window=False)
     assert f"FAIL 1 {not_null}" in whole, whole[-2000:]
+
+    # A uniqueness test reads every key, window or not: a duplicate event written 20 days ago
+    # (outside the window) still fails the production run's test.
+    unique = "unique_int_events_resolved_event_id"
+    compiled_unique = next((tmp_path / "target" / "compiled").rglob(f"{unique}.sql")).read_text()
+    assert "dbt_subquery" not in compiled_unique, compiled_unique
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into main_intermediate.int_events_resolved select * replace"
+            " (now()::timestamp - to_days(20) as resolved_received_at)"
+            " from main_intermediate.int_events_resolved limit 1"
+        )
+    duplicate = dbt_test(unique, window=True)
+    assert f"FAIL 1 {unique}" in duplicate, duplicate[-2000:]
+
+    # The sync marts are rebuilt every run, but a row's synced fields change only with its
+    # last_changed_at: their accepted_values tests read the rows changed in the window (the
+    # test's own meta), their key tests every row.
+    sync_test = next(
+        name
+        for name, node in manifest["nodes"].items()
+        if node["resource_type"] == "test"
+        and node.get("attached_node") == "model.pql.sync_salesforce__contacts"
+        and node.get("column_name") == "pql_status"
+    )
+    sync_test_name = manifest["nodes"][sync_test]["name"]
+    sync_test_file = manifest["nodes"][sync_test]["alias"]  # a long name is shortened with a hash
+    compiled_sync = next(
+        (tmp_path / "target" / "compiled").rglob(f"{sync_test_file}.sql")
+    ).read_text()
+    assert '"last_changed_at" <' in compiled_sync, compiled_sync
+    sync_key_test = next(
+        (tmp_path / "target" / "compiled").rglob("unique_sync_salesforce__contacts_contact_id.sql")
+    ).read_text()
+    assert "dbt_subquery" not in sync_key_test, sync_key_test
+
+    def plant_sync(days_ago: int) -> None:
+        """One contact's sync row with a PQL status no CRM picklist has, changed `days_ago`."""
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute(
+                "update main_marts.sync_salesforce__contacts set pql_status = 'bogus',"
+                " last_changed_at = now()::timestamp - to_days(?)"
+                " where contact_id = (select min(contact_id)"
+                " from main_marts.sync_salesforce__contacts)",
+                [days_ago],
+            )
+
+    plant_sync(1)
+    recent = dbt_test(sync_test_name, window=True)
+    assert f"FAIL 1 {sync_test_name}" in recent, recent[-2000:]
+    plant_sync(20)
+    old = dbt_test(sync_test_name, window=True)
+    assert f"PASS {sync_test_name}" in old, old[-2000:]
+    whole_sync = dbt_test(sync_test_name, window=False)
+    assert f"FAIL 1 {sync_test_name}" in whole_sync, whole_sync[-2000:]

@@ -1031,20 +1031,21 @@ def model(dbt, session):
         unique_key="definition_id",
         on_schema_change="sync_all_columns",
     )
-    # dbt passes a config value to a Python model only for literal dbt.config.get calls.
+    # The settings are in the model's YAML config under meta (custom keys outside meta are
+    # deprecated); dbt passes a meta value to a Python model only for literal meta_get calls.
     settings = Settings(
-        model_kind=dbt.config.get("model_kind"),
-        calibration=dbt.config.get("calibration"),
-        min_examples=int(dbt.config.get("min_examples")),
-        leakage_auc=float(dbt.config.get("leakage_auc")),
-        validation_share=float(dbt.config.get("validation_share")),
-        window_days=int(dbt.config.get("window_days")),
-        seed=int(dbt.config.get("seed")),
-        regularisation_c=float(dbt.config.get("regularisation_c")),
-        band_percentiles=_as_list(dbt.config.get("band_percentiles")),
-        refit_days=int(dbt.config.get("refit_days")),
+        model_kind=dbt.config.meta_get("model_kind"),
+        calibration=dbt.config.meta_get("calibration"),
+        min_examples=int(dbt.config.meta_get("min_examples")),
+        leakage_auc=float(dbt.config.meta_get("leakage_auc")),
+        validation_share=float(dbt.config.meta_get("validation_share")),
+        window_days=int(dbt.config.meta_get("window_days")),
+        seed=int(dbt.config.meta_get("seed")),
+        regularisation_c=float(dbt.config.meta_get("regularisation_c")),
+        band_percentiles=_as_list(dbt.config.meta_get("band_percentiles")),
+        refit_days=int(dbt.config.meta_get("refit_days")),
     )
-    extra = {"usage_windows": _as_list(dbt.config.get("usage_windows"))}
+    extra = {"usage_windows": _as_list(dbt.config.meta_get("usage_windows"))}
     points = dbt.ref("int_learned_score_points")
     features = dbt.ref("int_learned_score_features")
     as_of = _data_as_of(points)

@@ -896,8 +896,8 @@ def _relation(session, rows: list[dict]):
 def model(dbt, session):
     dbt.config(materialized="table")
     defaults = {
-        "min_days_before_demotion": dbt.config.get("min_days_before_demotion"),
-        "cooldown_days": dbt.config.get("cooldown_days"),
+        "min_days_before_demotion": dbt.config.meta_get("min_days_before_demotion"),
+        "cooldown_days": dbt.config.meta_get("cooldown_days"),
     }
     # dbt reads refs from literal calls, so each seed is named here.
     relations = {

@@ -196,7 +196,7 @@ def model(dbt, session):
     runs = dbt.ref("int_pql_qualification_runs")
     if hasattr(session, "register"):  # DuckDB: stays in DuckDB relations, Arrow in between
         if dbt.is_incremental:
-            runs = touched_runs(runs, str(dbt.this), int(dbt.config.get("pql_lookback_days")))
+            runs = touched_runs(runs, str(dbt.this), int(dbt.config.meta_get("lookback_days")))
         return with_entity_columns(session, status_changes(fetch_runs(runs)), runs)
     import pandas as pd  # Databricks, Snowflake, BigQuery take a pandas frame: every entity
 

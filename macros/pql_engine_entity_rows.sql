@@ -27,15 +27,7 @@
     ),
 
     {{ name }} as (
-        select *
-        from {{ upstream }} as stored
-        where exists (
-            select 1
-            from touched_entities
-            where
-                touched_entities.definition_id = stored.definition_id
-                and touched_entities.entity_id = stored.entity_id
-        )
+        {{ pql_engine_touched_rows(upstream) }}
     ),
     {%- endif %}
 

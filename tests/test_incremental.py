@@ -26,6 +26,11 @@ INCREMENTAL_MODELS = (
     "main_intermediate.int_pql_score_changes",
     "main_intermediate.int_account_team_expansion",
     "main_intermediate.int_learned_score_features",
+    "main_intermediate.int_pql_qualification_runs",
+    "main_intermediate.int_pql_statuses_debounced",
+    "main_intermediate.int_pql_statuses_debounced_sql",
+    "main_intermediate.int_pql_states_evaluated",
+    "main_intermediate.int_pql_states_current",
 )
 # Incremental models whose rows stored before the last run must change on it (the planted late
 # rows touch them), and the columns that key a row: the test compares the rows stored before
@@ -35,8 +40,11 @@ RECOMPUTED_BEFORE_LAST_RUN = {
     "main_intermediate.int_learned_score_features": ("definition_id", "entity_id", "as_of_date"),
 }
 ENGINE_MODELS = tuple(m for m in INCREMENTAL_MODELS if "pql" in m or "signal" in m)
-# The engine models and what lies between them and the state history.
-ENGINE_SELECTION = "int_signal_contributions_daily+,+int_pql_states_evaluated"
+# The engine models and what lies between them and the current state (with the SQL twin of
+# the anti-flapping rule, which the state history does not read on DuckDB).
+ENGINE_SELECTION = (
+    "int_signal_contributions_daily+,+int_pql_states_current int_pql_statuses_debounced_sql"
+)
 DOWNSTREAM = (
     "main_intermediate.int_events_rejected",
     "main_intermediate.int_anonymous_ids_stitched",
@@ -49,6 +57,8 @@ DOWNSTREAM = (
     "main_marts.fct_user_funnel",
     "main_marts.fct_account_funnel",
 )
+
+STATE_HISTORY = "main_intermediate.int_pql_states_evaluated"
 
 # Tracks appended right after the first build, each with a bad load or event time, and the
 # reason each must be rejected with (on the incremental and the full-refresh build alike).
@@ -383,6 +393,7 @@ def incremental_and_full(tmp_path_factory, small_raw):
             name = relation.split(".")[1]
             con.execute(f"create table before_last_run.{name} as select * from {relation}")
     injected |= {"late_user": late_user, "persona_account": persona_account}
+    history_before = query(inc_db, f"select * from {STATE_HISTORY}")
     run_dbt(["build"], inc_db, inc_dir)
 
     full_dir = tmp_path_factory.mktemp("full")
@@ -390,6 +401,9 @@ def incremental_and_full(tmp_path_factory, small_raw):
     copy_raw(inc_db, full_db)
     build_from_scratch(full_db, full_dir)
     injected["second_batch"] = second_batch
+    injected["second_cut"] = second_cut
+    injected["lookback_days"] = lookback_days
+    injected["history_before"] = history_before
     return inc_db, full_db, injected, first_cut
 
 
@@ -834,16 +848,15 @@ def test_ordinary_incremental_run_deletes_nothing_by_configuration(config_change
     assert _config_resets(changed_log) == {m.split(".")[1] for m in ENGINE_MODELS}
 
 
-@pytest.mark.parametrize("relation", (*ENGINE_MODELS, "main_intermediate.int_pql_states_evaluated"))
+@pytest.mark.parametrize("relation", ENGINE_MODELS)
 def test_configuration_change_rebuilds_like_a_full_refresh(config_changed, built, relation):
     inc_db, full_db, _, _ = config_changed
     assert scalar(full_db, f"select count(*) from {relation}") > 0
     assert _rows_differing(inc_db, full_db, relation) == (0, 0)
-    if relation != "main_intermediate.int_pql_states_evaluated":
-        # every row carries the new configuration's hash, none the one built before
-        hashes = query(inc_db, f"select distinct config_hash from {relation}")
-        assert len(hashes) == 1
-        assert hashes != query(built.db, f"select distinct config_hash from {relation}")
+    # every row carries the new configuration's hash, none the one built before
+    hashes = query(inc_db, f"select distinct config_hash from {relation}")
+    assert len(hashes) == 1
+    assert hashes != query(built.db, f"select distinct config_hash from {relation}")
 
 
 def test_configuration_change_changes_the_decaying_weight(config_changed, built):
@@ -852,3 +865,75 @@ def test_configuration_change_changes_the_decaying_weight(config_changed, built)
     factors = "select distinct factor from main_intermediate.int_pql_signal_intervals order by 1"
     assert [row[0] for row in query(built.db, factors)] == [0.0, 0.5, 1.0]
     assert [row[0] for row in query(inc_db, factors)] == [0.0, 0.25, 1.0]
+
+
+def _history_of(rows, entity_id, through):
+    """The state rows of one entity (any definition) that start on or before `through`,
+    as (definition_id, valid_from, status, change_type, score, signals_fired), without the
+    columns that move with later days (valid_to, the watermark)."""
+    return sorted(
+        (row[1], row[6], row[8], row[9], row[10], row[16])
+        for row in rows
+        if row[5] == entity_id and row[6] <= through
+    )
+
+
+def test_late_committed_events_change_the_state_history_incrementally(incremental_and_full):
+    """The late-committed reports move the user's score on the day they happened, a day the
+    previous run already had: the incremental run rebuilds the user's state history (not only
+    its new days), so the state on that day and after differs from the one stored before. A
+    recompute that missed the entity would keep the old rows, and the rows would then also
+    differ from the full refresh (test_incremental_run_equals_full_refresh)."""
+    inc_db, _, injected, _ = incremental_and_full
+    user_id, occurred_date = query(
+        inc_db,
+        """select min(user_id), min(occurred_date) from main_intermediate.int_events_resolved
+           where event_id like 'late-commit-%'""",
+    )[0]
+    second_cut_date = injected["second_cut"].date()
+    assert occurred_date <= second_cut_date
+    before = _history_of(injected["history_before"], user_id, second_cut_date)
+    after = _history_of(query(inc_db, f"select * from {STATE_HISTORY}"), user_id, second_cut_date)
+    assert before
+    assert before != after
+    assert any(row[1] == occurred_date and "reports_shared" in row[5] for row in after)
+
+
+def test_state_history_moves_with_time_for_entities_without_new_input(incremental_and_full):
+    """States dated after the previous run's as-of date appear for entities none of whose
+    inputs changed (their score changes are older than the watermark less the lookback): a
+    signal leaving its window, a decay step, a hold or cooldown ending, dated in the future at
+    the previous run. The incremental run adds them (they are equal to the full refresh's rows:
+    test_incremental_run_equals_full_refresh) and none was stored before. (On this warehouse
+    they are score and tier changes; a status change falling due takes the same path: the
+    statuses' dates are among the due dates of pql_engine_tail_rows.)"""
+    inc_db, full_db, injected, _ = incremental_and_full
+    untouched_since = injected["second_cut"] - timedelta(days=injected["lookback_days"])
+    moved = """
+        select states.definition_id, states.entity_id, states.valid_from, states.change_type
+        from main_intermediate.int_pql_states_evaluated as states
+        inner join (
+            select definition_id, entity_id, max(last_resolved_received_at) as watermark
+            from main_intermediate.int_pql_score_changes
+            group by definition_id, entity_id
+        ) as inputs
+            on states.definition_id = inputs.definition_id
+            and states.entity_id = inputs.entity_id
+        where states.valid_from > ?::date and inputs.watermark <= ?
+        order by all
+    """
+    second_cut_date = injected["second_cut"].date()
+    rows = query(inc_db, moved, [second_cut_date, untouched_since])
+    assert rows
+    assert rows == query(full_db, moved, [second_cut_date, untouched_since])
+    assert {row[3] for row in rows} <= {
+        "score_changed",
+        "tier_changed",
+        "qualified",
+        "disqualified",
+        "converted",
+        "not_eligible",
+        "not_qualified",
+    }
+    stored_before = {(row[1], row[5], row[6]) for row in injected["history_before"]}
+    assert not stored_before & {(row[0], row[1], row[2]) for row in rows}

@@ -183,6 +183,11 @@ INPUT_SCHEMAS = {
         ("motion", pa.string()),
         ("min_days_before_demotion", pa.int64()),
         ("cooldown_days", pa.int64()),
+        ("last_resolved_received_at", pa.timestamp("us")),
+        ("fit_score", pa.float64()),
+        ("fit_reasons", pa.string()),
+        ("paying_since_date", pa.date32()),
+        ("config_hash", pa.string()),
     ],
 }
 STATUS_COLUMNS = "definition_id, entity_id, change_date, status"
@@ -802,3 +807,61 @@ def test_a_negative_fit_weight_with_a_minimum_fit_excludes_a_competitor(nodes):
     assert competitor["fit_score"] == -70
     assert competitor["fit_reasons"] == "80 employees; Competitor domain rival.com"
     assert state_on(history, "b", 2)["status"] == "qualified"  # no rule matched: fit 0
+
+
+# --- the Python model, incrementally ----------------------------------------------------------
+
+
+def test_incremental_statuses_walk_only_touched_entities():
+    """touched_runs (the Python model on an incremental run) keeps the runs of the entities
+    with a run newer than the stored watermark less the lookback, whose fit or payment start
+    differ from the stored row (nulls equal), or with no stored row; an entity with the same
+    inputs and an old watermark is left out. with_entity_columns adds the runs' inputs."""
+    con = duckdb.connect()
+    loaded = "timestamp '2026-03-10 12:00:00'"
+    old = "timestamp '2026-03-01 00:00:00'"
+    con.execute(
+        f"""create table stored as select * from (values
+            ('d', 'same', {old}, 10.0, null, null, 'h'),
+            ('d', 'fit_changed', {old}, 10.0, 'Big', null, 'h'),
+            ('d', 'recent', {loaded} - interval 2 day, 0.0, null, null, 'h'),
+            ('d', 'now_paying', {old}, 0.0, null, null, 'h')
+        ) as t(definition_id, entity_id, last_resolved_received_at, fit_score, fit_reasons,
+               paying_since_date, config_hash)"""
+    )
+    con.execute(
+        f"""create table runs as select * from (values
+            ('d', 'same', 1, date '2026-02-01', 'qualifies', {old}, 10.0, null, null),
+            ('d', 'fit_changed', 1, date '2026-02-01', 'qualifies', {old}, 20.0, 'Big', null),
+            ('d', 'recent', 1, date '2026-02-01', 'qualifies', {loaded} - interval 2 day, 0.0,
+             null, null),
+            ('d', 'now_paying', 1, date '2026-02-01', 'ineligible', {old}, 0.0, null,
+             date '2026-02-01'),
+            ('d', 'new', 1, date '2026-03-09', 'does_not_qualify', {loaded}, 0.0, null, null)
+        ) as t(definition_id, entity_id, run_number, run_start, raw_state,
+               last_resolved_received_at, fit_score, fit_reasons, paying_since_date)"""
+    )
+    con.execute(
+        """create table walked as select *, 'new_business' as motion,
+           14 as min_days_before_demotion, 7 as cooldown_days, 'h' as config_hash from runs"""
+    )
+    # stored watermark: the 'recent' entity's (8 March), less a 3-day lookback: 5 March
+    runs = engine.touched_runs(con.table("walked"), "stored", 3)
+    assert sorted(row[1] for row in runs.fetchall()) == [
+        "fit_changed",
+        "new",
+        "now_paying",
+        "recent",
+    ]
+    statuses = engine.with_entity_columns(
+        con, engine.status_changes(engine.fetch_runs(runs)), runs
+    ).order("entity_id")
+    assert statuses.columns == ["definition_id", "entity_id", "change_date", "status"] + list(
+        engine.ENTITY_COLUMNS[2:]
+    )
+    assert [(row[1], row[3], row[5]) for row in statuses.fetchall()] == [
+        ("fit_changed", "qualified", 20.0),
+        ("new", "not_qualified", 0.0),
+        ("now_paying", "converted", 0.0),
+        ("recent", "qualified", 0.0),
+    ]

@@ -1,11 +1,25 @@
 {#- Consecutive score changes of an entity with the same raw qualification, collapsed into runs
     [run_start, run_end), numbered per definition and entity, with the definition's
-    anti-flapping settings: the compact input of the sequential anti-flapping rule. -#}
+    anti-flapping settings: the compact input of the sequential anti-flapping rule.
+
+    Incremental per entity (macro pql_engine_tail_rows): an entity is recomputed whole when its
+    score changes were recomputed since the watermark or its fit or payment start changed;
+    every other entity keeps its rows. A changed configuration (config_hash) rebuilds every
+    row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset() }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
+{%- set rebuild = pql_engine_rebuilds() %}
 with
 
-score_changes as (
-    select * from {{ ref('int_pql_score_changes') }}
-),
+{{ pql_engine_tail_rows('score_changes', ref('int_pql_score_changes'), rebuild) }}
 
 config as (
     select * from {{ ref('int_pql_config_validated') }}
@@ -26,6 +40,11 @@ marked as (
         entity_id,
         change_date,
         raw_state,
+        last_resolved_received_at,
+        fit_score,
+        fit_reasons,
+        paying_since_date,
+        config_hash,
         case
             when raw_state = lag(raw_state) over (
                 partition by definition_id, entity_id
@@ -49,7 +68,12 @@ runs as (
         row_number() over (
             partition by definition_id, entity_id
             order by change_date
-        ) as run_number
+        ) as run_number,
+        last_resolved_received_at,
+        fit_score,
+        fit_reasons,
+        paying_since_date,
+        config_hash
     from marked
     where starts_run = 1
 ),
@@ -64,7 +88,12 @@ final as (
         runs.raw_state,
         definitions.motion,
         definitions.min_days_before_demotion,
-        definitions.cooldown_days
+        definitions.cooldown_days,
+        runs.last_resolved_received_at,
+        runs.fit_score,
+        runs.fit_reasons,
+        runs.paying_since_date,
+        runs.config_hash
     from runs
     inner join definitions
         on runs.definition_id = definitions.definition_id

@@ -9,7 +9,32 @@
     anti-flapping hold, demoted on 2026-07-02 unless it qualifies again").
 
     The statuses come from the anti-flapping rule: the Python model int_pql_statuses_debounced
-    where the warehouse runs Python models, else its SQL twin int_pql_statuses_debounced_sql. -#}
+    where the warehouse runs Python models, else its SQL twin int_pql_statuses_debounced_sql.
+
+    Incremental per entity (macro pql_engine_tail_rows): an entity's history is rebuilt whole
+    when its score changes were recomputed since the watermark, its fit or payment start
+    changed, or one of its score or status changes fell due in the days since the last run (a
+    window closing, a hold or a cooldown ending: dated in the future then, history now); every
+    other entity keeps its rows. A changed configuration or tier seed (config_hash) rebuilds
+    every row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset(with_tiers=true) }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
+{%- set rebuild = pql_engine_rebuilds(with_tiers=true) %}
+{%- set statuses_model -%}
+    {%- if pql_python_models_supported() -%}
+        {{ ref('int_pql_statuses_debounced') }}
+    {%- else -%}
+        {{ ref('int_pql_statuses_debounced_sql') }}
+    {%- endif -%}
+{%- endset %}
 {#- The end of an open span: a plain range condition keeps the joins below range joins. -#}
 {%- set open_end = "cast('9999-12-31' as date)" -%}
 {#- The score and the threshold as text without decimals, as the reasons show numbers. -#}
@@ -22,20 +47,33 @@ config as (
     select * from {{ ref('int_pql_config_validated') }}
 ),
 
-score_changes as (
-    select * from {{ ref('int_pql_score_changes') }}
-),
+{{ pql_engine_tail_rows(
+    'score_changes',
+    ref('int_pql_score_changes'),
+    rebuild,
+    due=[[ref('int_pql_score_changes'), 'change_date'], [statuses_model, 'change_date']],
+) }}
 
 statuses as (
-    {% if pql_python_models_supported() -%}
-        select * from {{ ref('int_pql_statuses_debounced') }}
-    {%- else -%}
-        select * from {{ ref('int_pql_statuses_debounced_sql') }}
-    {%- endif %}
+    {{ pql_engine_touched_rows(statuses_model, rebuild) }}
 ),
 
 reasons as (
-    select * from {{ ref('int_pql_signal_reasons') }}
+    {{ pql_engine_touched_rows(ref('int_pql_signal_reasons'), rebuild) }}
+),
+
+-- what the entity's rows carry from its score changes (the same on each of them)
+entity_inputs as (
+    select distinct
+        definition_id,
+        entity_id,
+        last_resolved_received_at,
+        paying_since_date
+    from score_changes
+),
+
+config_version as (
+    {{ pql_engine_config_hash_query(with_tiers=true) }}
 ),
 
 tiers as (
@@ -147,10 +185,18 @@ assembled as (
                 then cast({{ dbt.dateadd(
                     'day', 'definitions.min_days_before_demotion', 'status_spans.change_date'
                 ) }} as date)
-        end as hold_ends_on
+        end as hold_ends_on,
+        entity_inputs.last_resolved_received_at,
+        entity_inputs.paying_since_date,
+        config_version.config_hash
     from boundaries
+    cross join config_version
     inner join definitions
         on boundaries.definition_id = definitions.definition_id
+    inner join entity_inputs
+        on
+            boundaries.definition_id = entity_inputs.definition_id
+            and boundaries.entity_id = entity_inputs.entity_id
     left join status_spans
         on
             boundaries.definition_id = status_spans.definition_id
@@ -210,7 +256,10 @@ explained as (
         end as reasons,
         signals_fired,
         signals_fired_count,
-        hold_ends_on
+        hold_ends_on,
+        last_resolved_received_at,
+        paying_since_date,
+        config_hash
     from assembled
 ),
 
@@ -302,7 +351,10 @@ final as (
         reasons,
         signals_fired,
         signals_fired_count,
-        hold_ends_on
+        hold_ends_on,
+        last_resolved_received_at,
+        paying_since_date,
+        config_hash
     from changed
 )
 

@@ -6,6 +6,13 @@ carries state from run to run (when the entity qualified, when its cooldown ends
 set-based (signal values, scores, fit, eligibility, tiers, reasons) is in the SQL models around
 this one. int_pql_statuses_debounced_sql is the same rule in SQL, for warehouses without Python
 models; on DuckDB both are built and a data test proves they give identical rows.
+
+Incremental per entity, like the engine's SQL models (docs/incremental_engine.md): on DuckDB an
+incremental run walks again only the entities whose runs were recomputed since the watermark
+(less pql_lookback_days) or whose fit or payment start differ from the ones stored on their
+rows (touched_runs); every other entity keeps its rows. A changed configuration is removed by
+the pre-hook (pql_engine_config_reset), so its entities have no stored row and are all walked
+again. Each row carries its entity's inputs from the runs (ENTITY_COLUMNS), as the SQL twin.
 """
 
 from __future__ import annotations
@@ -31,6 +38,12 @@ RUN_COLUMNS = (
     "min_days_before_demotion",
     "cooldown_days",
 )
+# What every row carries from its entity's runs (macro pql_engine_tail_inputs, and config_hash).
+ENTITY_INPUTS = ("last_resolved_received_at", "fit_score", "fit_reasons", "paying_since_date")
+ENTITY_COLUMNS = ("definition_id", "entity_id", *ENTITY_INPUTS, "config_hash")
+# The name the runs go by in the queries below (a relation's query name; a table of the
+# same name in the database would take precedence, so none is likely to exist).
+RUNS_VIEW = "pql_qualification_runs_read"
 
 
 def apply_anti_flapping(
@@ -136,11 +149,60 @@ def arrow_table(columns: dict[str, list]):
     return pa.table(columns, schema=schema)
 
 
-def model(dbt, session):
-    dbt.config(materialized="table")
-    columns = status_changes(fetch_runs(dbt.ref("int_pql_qualification_runs")))
-    if hasattr(session, "register"):  # DuckDB
-        return arrow_table(columns)
-    import pandas as pd  # Databricks, Snowflake, BigQuery take a pandas frame
+def touched_runs(runs, this: str, lookback_days: int):
+    """The runs of the entities an incremental run walks again (DuckDB relations): those with a
+    run recomputed since the stored watermark less the lookback, or whose inputs are not on a
+    stored row (a changed fit or payment start, a new entity; except treats nulls as equal)."""
+    inputs = ", ".join(ENTITY_INPUTS)
+    return runs.query(
+        RUNS_VIEW,
+        f"""
+        select * from {RUNS_VIEW}
+        where (definition_id, entity_id) in (
+            select definition_id, entity_id from {RUNS_VIEW}
+            where last_resolved_received_at > (
+                select max(last_resolved_received_at) - to_days({int(lookback_days)})
+                from {this}
+            )
+            union
+            select definition_id, entity_id from (
+                select definition_id, entity_id, {inputs} from {RUNS_VIEW}
+                except
+                select definition_id, entity_id, {inputs} from {this}
+            )
+        )
+        """,
+    )
 
-    return pd.DataFrame(columns)
+
+def with_entity_columns(session, columns: dict[str, list], runs):
+    """The status changes, registered in DuckDB from Arrow, with the columns their entity's
+    runs carry (a DuckDB relation)."""
+    session.register("pql_status_changes", arrow_table(columns))
+    carried = ", ".join(f"entity_inputs.{column}" for column in ENTITY_COLUMNS[2:])
+    return runs.query(
+        RUNS_VIEW,
+        f"""
+        select pql_status_changes.*, {carried}
+        from pql_status_changes
+        inner join (select distinct {", ".join(ENTITY_COLUMNS)} from {RUNS_VIEW}) as entity_inputs
+            on pql_status_changes.definition_id = entity_inputs.definition_id
+            and pql_status_changes.entity_id = entity_inputs.entity_id
+        """,
+    )
+
+
+def model(dbt, session):
+    runs = dbt.ref("int_pql_qualification_runs")
+    if hasattr(session, "register"):  # DuckDB: stays in DuckDB relations, Arrow in between
+        if dbt.is_incremental:
+            runs = touched_runs(runs, str(dbt.this), int(dbt.config.meta_get("lookback_days")))
+        return with_entity_columns(session, status_changes(fetch_runs(runs)), runs)
+    import pandas as pd  # Databricks, Snowflake, BigQuery take a pandas frame: every entity
+
+    statuses = pd.DataFrame(status_changes(fetch_runs(runs)))
+    inputs = pd.DataFrame(
+        [tuple(row) for row in runs.select(*ENTITY_COLUMNS).distinct().collect()],
+        columns=list(ENTITY_COLUMNS),
+    )
+    return statuses.merge(inputs, on=["definition_id", "entity_id"])

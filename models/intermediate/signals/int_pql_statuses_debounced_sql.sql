@@ -11,7 +11,22 @@
     - qualified otherwise: nothing changes;
     - the run qualifies: qualified on the later of its start and the cooldown end, if that is
       before the run ends (not_qualified until then);
-    - otherwise not_qualified. -#}
+    - otherwise not_qualified.
+
+    Incremental per entity like its Python twin (macro pql_engine_tail_rows): an entity is
+    walked again when its qualification runs were recomputed since the watermark or its fit or
+    payment start changed; a changed configuration (config_hash) rebuilds every row. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=pql_incremental_strategy(),
+        unique_key=['definition_id', 'entity_id'],
+        on_schema_change='fail',
+        pre_hook="{{ pql_engine_config_reset(current_from='int_pql_qualification_runs') }}",
+        meta={'test_window_column': 'last_resolved_received_at'},
+    )
+}}
+{%- set rebuild = pql_engine_rebuilds(current_from='int_pql_qualification_runs') %}
 {%- set string_type = dbt.type_string() -%}
 {%- set int_type = dbt.type_int() -%}
 {%- set demote_on -%}
@@ -50,8 +65,19 @@
 {%- endset -%}
 with recursive
 
-qualification_runs as (
-    select * from {{ ref('int_pql_qualification_runs') }}
+{{ pql_engine_tail_rows('qualification_runs', ref('int_pql_qualification_runs'), rebuild) }}
+
+-- what the entity's rows carry from its runs (the same on each of its runs)
+entity_inputs as (
+    select distinct
+        definition_id,
+        entity_id,
+        last_resolved_received_at,
+        fit_score,
+        fit_reasons,
+        paying_since_date,
+        config_hash
+    from qualification_runs
 ),
 
 walk (
@@ -160,11 +186,20 @@ changes as (
 
 final as (
     select
-        definition_id,
-        entity_id,
-        change_date,
-        cast(status as {{ string_type }}) as status
+        changes.definition_id,
+        changes.entity_id,
+        changes.change_date,
+        cast(changes.status as {{ string_type }}) as status,
+        entity_inputs.last_resolved_received_at,
+        entity_inputs.fit_score,
+        entity_inputs.fit_reasons,
+        entity_inputs.paying_since_date,
+        entity_inputs.config_hash
     from changes
+    inner join entity_inputs
+        on
+            changes.definition_id = entity_inputs.definition_id
+            and changes.entity_id = entity_inputs.entity_id
 )
 
 select * from final

@@ -76,6 +76,17 @@ FLOOR_RUNNER = (
     'con.execute("set memory_limit = \'" + sys.argv[3] + "\'"); '
     "con.execute(open(sys.argv[2]).read())"
 )
+# The floor check (bench/floor_check.sql) runs in a process of its own too: on the project's
+# database, read only, with the floor's attached, printing the differing rows as JSON. In the
+# bench's own process it would leave that process large, and Linux counts a parent's memory at
+# fork in its child's peak RSS (ru_maxrss), so every later step would report it as its own.
+FLOOR_CHECK_RUNNER = (
+    "import duckdb, json, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+    "con.execute(\"set TimeZone = 'UTC'\"); "
+    'con.execute("set memory_limit = \'" + sys.argv[4] + "\'"); '
+    'con.execute("attach \'" + sys.argv[2] + "\' as floor_db (read_only)"); '
+    "print(json.dumps(con.execute(open(sys.argv[3]).read()).fetchall()))"
+)
 
 
 def learned_score_seconds(run_results: dict) -> dict:
@@ -237,12 +248,31 @@ def run_floor(floor_db: Path, env: dict[str, str]) -> dict:
     )
 
 
-def floor_differences(project_db: Path, floor_db: Path) -> list[tuple]:
+def floor_differences(
+    project_db: Path, floor_db: Path, env: dict[str, str] | None = None
+) -> list[tuple]:
     """The rows one side has and the other lacks (bench/floor_check.sql): states, current
-    states and the clean stream; empty when the floor equals the project."""
-    with duckdb.connect(str(project_db), read_only=True) as con:
-        con.execute(f"attach '{floor_db}' as floor_db (read_only)")
-        return con.execute((BENCH_DIR / "floor_check.sql").read_text()).fetchall()
+    states and the clean stream; empty when the floor equals the project. Run as its own
+    process with the project's memory cap (FLOOR_CHECK_RUNNER says why)."""
+    env = dict(os.environ) if env is None else env
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            FLOOR_CHECK_RUNNER,
+            str(project_db),
+            str(floor_db),
+            str(BENCH_DIR / "floor_check.sql"),
+            floor_memory_limit(env),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if checked.returncode != 0:
+        raise SystemExit(f"bench/floor_check.sql failed:\n{checked.stderr[-4000:]}")
+    return [tuple(row) for row in json.loads(checked.stdout)]
 
 
 def copy_events(source: Path, target: Path, where: str, create: bool) -> None:
@@ -313,7 +343,7 @@ def bench_size(name: str, env: dict[str, str]) -> dict:
     floor_db = size_dir / "handwritten.duckdb"
     copy_events(raw, floor_db, before_cut, create=True)
     floor = run_floor(floor_db, env)
-    differences = floor_differences(db, floor_db)
+    differences = floor_differences(db, floor_db, env)
     with duckdb.connect(str(floor_db), read_only=True) as con:
         floor_state_rows = con.execute("select count(*) from floor.states").fetchone()[0]
 

@@ -477,14 +477,21 @@ live as (
             or distinct_key is not null)
         and (leaves_on is null or available_date < leaves_on)
 ),
+-- One row per distinct key, known date and window end (events of one day repeat them), so the
+-- two windows below see one order: with tied rows each could order them its own way, and an
+-- island could start at one tied row in the first and be counted at the other in the second.
 spans as (
     select *, max(leaves_on) over (
         partition by definition_id, signal_id, entity_id, distinct_key
         order by available_date, leaves_on
         rows between unbounded preceding and 1 preceding
     ) as previous_end
-    from live
-    where aggregation in ('distinct_users', 'distinct_property_values')
+    from (
+        select distinct definition_id, signal_id, entity_id, distinct_key, available_date,
+            leaves_on
+        from live
+        where aggregation in ('distinct_users', 'distinct_property_values')
+    )
 )
 select definition_id, signal_id, entity_id, available_date as present_from,
     leaves_on as present_until, 1 as item_weight

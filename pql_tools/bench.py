@@ -82,7 +82,7 @@ FLOOR_RUNNER = (
 # fork in its child's peak RSS (ru_maxrss), so every later step would report it as its own.
 FLOOR_CHECK_RUNNER = (
     "import duckdb, json, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
-    "con.execute(\"set TimeZone = 'UTC'\"); "
+    "con.execute(\"set TimeZone = 'UTC'\"); con.execute('set enable_progress_bar = false'); "
     'con.execute("set memory_limit = \'" + sys.argv[4] + "\'"); '
     'con.execute("attach \'" + sys.argv[2] + "\' as floor_db (read_only)"); '
     "print(json.dumps(con.execute(open(sys.argv[3]).read()).fetchall()))"
@@ -272,7 +272,8 @@ def floor_differences(
     )
     if checked.returncode != 0:
         raise SystemExit(f"bench/floor_check.sql failed:\n{checked.stderr[-4000:]}")
-    return [tuple(row) for row in json.loads(checked.stdout)]
+    # the rows are the last line printed (nothing else should print, but a warning may)
+    return [tuple(row) for row in json.loads(checked.stdout.strip().splitlines()[-1])]
 
 
 def copy_events(source: Path, target: Path, where: str, create: bool) -> None:

@@ -26,15 +26,8 @@ import pytest
 
 from pql_demo import generate
 from tests.support import DBT, REPO_ROOT, copy_raw, scalar
-from tests.test_incremental import DOWNSTREAM, INCREMENTAL_MODELS, _inject_late_rows
-
-# The compared relations: the incremental models and what reads them, less the Python models,
-# which are disabled on Spark (their SQL twins run and are compared instead).
-COMPARED = tuple(
-    name
-    for name in (*INCREMENTAL_MODELS, *DOWNSTREAM)
-    if not any(REPO_ROOT.glob(f"models/**/{name.split('.')[1]}.py"))
-)
+from tests.test_incremental import COMPARED_WITHOUT_PYTHON as COMPARED
+from tests.test_incremental import _inject_late_rows
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("PQL_TEST_SPARK") != "1" or shutil.which("java") is None,
